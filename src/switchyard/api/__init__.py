@@ -1,0 +1,1 @@
+"""HTTP edge: FastAPI app, problem details, auth, pagination, idempotency, ETags."""

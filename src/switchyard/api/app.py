@@ -1,0 +1,58 @@
+"""The FastAPI application: one router per bounded context under /api/v1."""
+
+from __future__ import annotations
+
+import importlib
+
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import text
+
+from switchyard import __version__
+from switchyard.api import problems
+from switchyard.api.body_limit import BodyLimitMiddleware
+from switchyard.api.deps import DbDep, PrincipalCache
+from switchyard.config import Settings
+from switchyard.db.engine import make_engine
+from switchyard.db.uow import Database
+from switchyard.kernel.events import Actor
+
+# Each module exposes ``router``; the order is the order of the OpenAPI document.
+ROUTERS = [
+    "switchyard.channels.endpoints",
+    "switchyard.locations.endpoints",
+    # "switchyard.catalog.endpoints",
+    # "switchyard.customers.endpoints",
+    # "switchyard.inventory.endpoints",
+    # "switchyard.orders.endpoints",
+    # "switchyard.fulfillment.endpoints",
+    "switchyard.auth.endpoints",
+]
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    if db is None:
+        db = Database(make_engine(settings.database_url, pool_size=settings.pool_size))
+    app = FastAPI(
+        title="Switchyard",
+        version=__version__,
+        description="Order management: capture, inventory, sourcing, fulfilment.",
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.principals = PrincipalCache(settings.auth_cache_seconds)
+    problems.install(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+
+    @app.get("/health", tags=["health"])
+    def health(db: DbDep) -> dict[str, str]:
+        db.run(
+            Actor.system("health"), lambda uow: uow.conn.execute(text("SELECT 1")), read_only=True
+        )
+        return {"status": "ok", "database": db.dialect, "version": __version__}
+
+    api = APIRouter(prefix="/api/v1")
+    for name in ROUTERS:
+        api.include_router(importlib.import_module(name).router)
+    app.include_router(api)
+    return app

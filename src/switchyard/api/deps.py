@@ -1,0 +1,105 @@
+"""FastAPI dependencies: the database and the authenticated, scope-checked principal."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from switchyard.auth.domain import Principal, hash_key
+from switchyard.auth.service import authenticate
+from switchyard.db.uow import Database
+from switchyard.kernel.errors import Unauthorized
+from switchyard.kernel.events import Actor
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+DbDep = Annotated[Database, Depends(get_db)]
+
+
+class PrincipalCache:
+    """Authenticated keys for a few seconds, so a request costs no extra query for auth.
+
+    A revoked key stops working within ``ttl`` seconds on every process.
+    """
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._entries: dict[str, tuple[float, Principal | None]] = {}
+        self._lock = threading.Lock()
+
+    def lookup(self, db: Database, raw: str) -> Principal | None:
+        digest = hash_key(raw)
+        now = time.monotonic()
+        with self._lock:
+            hit = self._entries.get(digest)
+        if hit and hit[0] > now:
+            return hit[1]
+        principal = db.run(Actor.system("auth"), lambda uow: authenticate(uow, raw), read_only=True)
+        with self._lock:
+            if len(self._entries) > 10_000:
+                self._entries.clear()
+            self._entries[digest] = (now + self.ttl, principal)
+        return principal
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def _raw_key(request: Request) -> str | None:
+    auth = request.headers.get("authorization")
+    if auth:
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            return token.strip()
+    return request.headers.get("x-api-key")
+
+
+def get_principal(request: Request, db: DbDep) -> Principal:
+    raw = _raw_key(request)
+    if not raw:
+        raise Unauthorized(
+            "missing_api_key",
+            "send an API key as 'Authorization: Bearer <key>'",
+        )
+    cache: PrincipalCache = request.app.state.principals
+    principal = cache.lookup(db, raw)
+    if principal is None:
+        raise Unauthorized("invalid_api_key", "the API key is unknown or revoked")
+    return principal
+
+
+def require(scope: str) -> Callable[..., Principal]:
+    """A dependency that authenticates and checks one scope."""
+
+    def dependency(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        principal.require(scope)
+        return principal
+
+    dependency.__name__ = f"require_{scope.replace(':', '_')}"
+    return dependency
+
+
+OrdersRead = Annotated[Principal, Depends(require("orders:read"))]
+OrdersWrite = Annotated[Principal, Depends(require("orders:write"))]
+InventoryRead = Annotated[Principal, Depends(require("inventory:read"))]
+InventoryWrite = Annotated[Principal, Depends(require("inventory:write"))]
+FulfillmentRead = Annotated[Principal, Depends(require("fulfillment:read"))]
+FulfillmentWrite = Annotated[Principal, Depends(require("fulfillment:write"))]
+CatalogRead = Annotated[Principal, Depends(require("catalog:read"))]
+CatalogWrite = Annotated[Principal, Depends(require("catalog:write"))]
+LocationsRead = Annotated[Principal, Depends(require("locations:read"))]
+LocationsWrite = Annotated[Principal, Depends(require("locations:write"))]
+ChannelsRead = Annotated[Principal, Depends(require("channels:read"))]
+ChannelsWrite = Annotated[Principal, Depends(require("channels:write"))]
+CustomersRead = Annotated[Principal, Depends(require("customers:read"))]
+CustomersWrite = Annotated[Principal, Depends(require("customers:write"))]
+Admin = Annotated[Principal, Depends(require("admin"))]

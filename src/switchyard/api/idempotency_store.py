@@ -1,0 +1,86 @@
+"""Storage for Idempotency-Key claims and the responses they replay."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Connection, Integer, String, Table, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from switchyard.db.metadata import metadata
+from switchyard.db.types import UTCDateTime
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("principal_id", String(40), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("state", String(16), nullable=False),  # in_progress | completed
+    Column("response_status", Integer, nullable=True),
+    Column("response_body", JSON, nullable=True),
+    Column("locked_until", UTCDateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+
+class IdempotencyRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def claim(self, row: dict[str, Any]) -> bool:
+        """Insert an in-progress claim; False when the key is already there."""
+        dialect_insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        stmt = (
+            dialect_insert(idempotency_keys)
+            .values(**row)
+            .on_conflict_do_nothing()
+            .returning(idempotency_keys.c.key)
+        )
+        return self.conn.execute(stmt).first() is not None
+
+    def get(self, principal_id: str, key: str) -> dict[str, Any] | None:
+        row = (
+            self.conn.execute(
+                select(idempotency_keys).where(
+                    idempotency_keys.c.principal_id == principal_id, idempotency_keys.c.key == key
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return dict(row) if row else None
+
+    def take_over_expired(
+        self, principal_id: str, key: str, now: datetime, until: datetime
+    ) -> bool:
+        """Reclaim a claim whose holder died before finishing (its lock ran out)."""
+        result = self.conn.execute(
+            update(idempotency_keys)
+            .where(
+                idempotency_keys.c.principal_id == principal_id,
+                idempotency_keys.c.key == key,
+                idempotency_keys.c.state == "in_progress",
+                idempotency_keys.c.locked_until < now,
+            )
+            .values(locked_until=until)
+        )
+        return result.rowcount == 1
+
+    def complete(self, principal_id: str, key: str, status: int, body: Any) -> None:
+        self.conn.execute(
+            update(idempotency_keys)
+            .where(idempotency_keys.c.principal_id == principal_id, idempotency_keys.c.key == key)
+            .values(state="completed", response_status=status, response_body=body)
+        )
+
+    def release(self, principal_id: str, key: str) -> None:
+        self.conn.execute(
+            delete(idempotency_keys).where(
+                idempotency_keys.c.principal_id == principal_id,
+                idempotency_keys.c.key == key,
+                idempotency_keys.c.state == "in_progress",
+            )
+        )

@@ -1,0 +1,1 @@
+"""Auth: API keys with scopes, optionally restricted to locations."""

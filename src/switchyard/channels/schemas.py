@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+Code = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+class ChannelCreate(BaseModel):
+    code: str = Code
+    name: str = Field(min_length=1, max_length=200)
+    type: str = Field(description="web, pos, call_center, marketplace, edi, field_sales, b2b, ...")
+    currency: str = Field(min_length=3, max_length=3)
+    backorder_policy: str = Field(default="deny", description="deny, backorder or preorder")
+    settings: dict[str, Any] = Field(default_factory=dict)
+    location_ids: list[str] | None = Field(
+        default=None, description="locations this channel sells from; empty: all"
+    )
+
+
+class ChannelUpdate(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    type: str | None = None
+    currency: str | None = Field(default=None, min_length=3, max_length=3)
+    backorder_policy: str | None = None
+    settings: dict[str, Any] | None = None
+    location_ids: list[str] | None = None
+    version: int | None = Field(default=None, description="alternative to If-Match")
+
+
+class ChannelRead(BaseModel):
+    id: str
+    code: str
+    name: str
+    type: str
+    currency: str
+    backorder_policy: str
+    settings: dict[str, Any]
+    location_ids: list[str]
+    version: int
+    created_at: datetime
+    updated_at: datetime

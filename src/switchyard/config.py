@@ -1,0 +1,26 @@
+"""Settings from the environment (``SWITCHYARD_*``); nothing is read at import time."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_DATABASE_URL = "sqlite:///var/switchyard.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    pool_size: int = 20
+    max_body_bytes: int = 2 * 1024 * 1024
+    idempotency_lock_seconds: int = 60
+    auth_cache_seconds: float = 10.0
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            database_url=env.get("SWITCHYARD_DATABASE_URL", DEFAULT_DATABASE_URL),
+            pool_size=int(env.get("SWITCHYARD_POOL_SIZE", "20")),
+            max_body_bytes=int(env.get("SWITCHYARD_MAX_BODY_BYTES", str(2 * 1024 * 1024))),
+        )

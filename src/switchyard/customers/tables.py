@@ -1,0 +1,27 @@
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table
+
+from switchyard.db.metadata import metadata
+from switchyard.db.types import UTCDateTime
+
+# One customer across every channel, matched by (lower-cased) email.
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("name", String(300), nullable=False),
+    Column("phone", String(40), nullable=True),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+customer_addresses = Table(
+    "customer_addresses",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("customer_id", String(40), ForeignKey("customers.id"), nullable=False, index=True),
+    Column("address", JSON, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)

@@ -1,0 +1,106 @@
+"""Unit of work: one transaction per use case, rolled back unless committed.
+
+Use cases receive a ``UnitOfWork``, read and write through repositories, record domain
+events with ``emit`` and never commit. ``Database.run`` is the one place that commits: it
+writes the recorded events into the outbox in the same transaction, commits, then runs
+after-commit hooks. Serialization failures and deadlocks are retried from the start.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from switchyard.kernel.events import Actor, DomainEvent
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+
+
+class UnitOfWork:
+    def __init__(self, conn: Connection, actor: Actor) -> None:
+        self.conn = conn
+        self.actor = actor
+        self.events: list[DomainEvent] = []
+        self._repos: dict[type, Any] = {}
+        self._after_commit: list[Callable[[], None]] = []
+
+    @property
+    def dialect(self) -> str:
+        return self.conn.dialect.name
+
+    def repo(self, cls: type[R]) -> R:
+        """The repository of class ``cls`` bound to this transaction (one per unit of work)."""
+        found = self._repos.get(cls)
+        if found is None:
+            found = self._repos[cls] = cls(self.conn)  # type: ignore[call-arg]
+        return found
+
+    def emit(self, event: DomainEvent) -> None:
+        self.events.append(event)
+
+    def after_commit(self, hook: Callable[[], None]) -> None:
+        self._after_commit.append(hook)
+
+
+def _is_retryable(exc: DBAPIError) -> bool:
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate in RETRYABLE_SQLSTATES:
+        return True
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
+
+
+class Database:
+    """The engine plus the commit-in-one-place rule."""
+
+    def __init__(self, engine: Engine, *, max_attempts: int = 8) -> None:
+        self.engine = engine
+        self.max_attempts = max_attempts
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def run(
+        self, actor: Actor, use_case: Callable[[UnitOfWork], T], *, read_only: bool = False
+    ) -> T:
+        from switchyard.events.repository import EventRepository
+
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                with self._connect(read_only) as conn, conn.begin():
+                    uow = UnitOfWork(conn, actor)
+                    result = use_case(uow)
+                    if uow.events:
+                        if read_only:
+                            raise RuntimeError("a read-only unit of work emitted events")
+                        uow.repo(EventRepository).append(uow.events, actor)
+                hooks = uow._after_commit
+            except DBAPIError as exc:
+                if attempt < self.max_attempts and _is_retryable(exc):
+                    log.info("retrying after %s (attempt %d)", exc.orig, attempt)
+                    time.sleep(0.002 * 2**attempt)
+                    continue
+                raise
+            for hook in hooks:
+                try:
+                    hook()
+                except Exception:  # a hook must never undo a committed use case
+                    log.exception("after-commit hook failed")
+            return result
+        raise AssertionError("unreachable")
+
+    def _connect(self, read_only: bool) -> Connection:
+        conn = self.engine.connect()
+        if read_only and self.dialect == "sqlite":
+            conn = conn.execution_options(sqlite_begin="DEFERRED")
+        return conn

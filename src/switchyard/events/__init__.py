@@ -1,0 +1,1 @@
+"""Events: the append-only log of domain events that is also the transactional outbox."""

@@ -1,0 +1,7 @@
+"""Timezone-aware UTC time, in one place so tests and the domain agree."""
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
