@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 05:37:06.950415
+Create Date: 2026-11-26 05:40:00.142047
 """
 
 from collections.abc import Sequence
