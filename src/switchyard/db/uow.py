@@ -73,6 +73,7 @@ class Database:
     def run(
         self, actor: Actor, use_case: Callable[[UnitOfWork], T], *, read_only: bool = False
     ) -> T:
+        from switchyard.events.bus import dispatch
         from switchyard.events.repository import EventRepository
 
         for attempt in range(1, self.max_attempts + 1):
@@ -80,6 +81,7 @@ class Database:
                 with self._connect(read_only) as conn, conn.begin():
                     uow = UnitOfWork(conn, actor)
                     result = use_case(uow)
+                    dispatch(uow)
                     if uow.events:
                         if read_only:
                             raise RuntimeError("a read-only unit of work emitted events")
