@@ -1,12 +1,30 @@
-"""Run every benchmark and print its figures."""
+"""Run the benchmarks and print their figures: ``python -m bench [name ...]``.
+
+Names: sourcing, inventory, intake, hot_sku (default: all). Results with the machine they
+ran on belong in docs/benchmarks.md.
+"""
 
 import sys
 
 
-def main() -> int:
-    print("no benchmarks yet")
+def main(argv: list[str]) -> int:
+    from bench import hot_sku, inventory_availability, orders_intake, sourcing
+
+    suites = {
+        "sourcing": sourcing.main,
+        "inventory": inventory_availability.main,
+        "intake": orders_intake.main,
+        "hot_sku": hot_sku.main,
+    }
+    names = argv or list(suites)
+    unknown = [n for n in names if n not in suites]
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(suites)}")
+        return 2
+    for name in names:
+        suites[name]()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

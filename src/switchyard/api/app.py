@@ -20,19 +20,36 @@ from switchyard.kernel.events import Actor
 ROUTERS = [
     "switchyard.channels.endpoints",
     "switchyard.locations.endpoints",
-    # "switchyard.catalog.endpoints",
-    # "switchyard.customers.endpoints",
-    # "switchyard.inventory.endpoints",
-    # "switchyard.orders.endpoints",
-    # "switchyard.fulfillment.endpoints",
+    "switchyard.catalog.endpoints",
+    "switchyard.customers.endpoints",
+    "switchyard.inventory.endpoints",
+    "switchyard.orders.endpoints",
+    "switchyard.orders.amendment_endpoints",
+    "switchyard.orders.hold_endpoints",
+    "switchyard.orders.draft_endpoints",
+    "switchyard.orders.history_endpoints",
+    "switchyard.fulfillment.endpoints",
+    "switchyard.sourcing.endpoints",
+    "switchyard.sourcing.order_endpoints",
+    "switchyard.fulfillment.work_endpoints",
+    "switchyard.fulfillment.shipping_endpoints",
+    "switchyard.carriers.endpoints",
+    "switchyard.payments.endpoints",
+    "switchyard.invoicing.endpoints",
+    "switchyard.webhooks.endpoints",
+    "switchyard.rules.endpoints",
+    "switchyard.compliance.endpoints",
     "switchyard.auth.endpoints",
 ]
+# Served at the root, outside /api/v1, without an API key.
+PUBLIC_ROUTERS = ["switchyard.tracking.endpoints"]
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     if db is None:
         db = Database(make_engine(settings.database_url, pool_size=settings.pool_size))
+    db.enable_group_commit(settings.group_commit_threads)
     app = FastAPI(
         title="Switchyard",
         version=__version__,
@@ -55,4 +72,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     for name in ROUTERS:
         api.include_router(importlib.import_module(name).router)
     app.include_router(api)
+    for name in PUBLIC_ROUTERS:
+        app.include_router(importlib.import_module(name).router)
     return app

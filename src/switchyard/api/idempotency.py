@@ -50,7 +50,7 @@ def create(
     key = request.headers.get(HEADER)
     actor = principal.actor
     if key is None:
-        result = jsonable_encoder(db.run(actor, use_case))
+        result = jsonable_encoder(db.run_grouped(actor, use_case))
         return JSONResponse(result, status_code, headers=headers(result) if headers else None)
     if not 1 <= len(key) <= 255:
         raise ValidationFailed(
@@ -95,7 +95,7 @@ def create(
         return result
 
     try:
-        result = db.run(actor, run_and_store)
+        result = db.run_grouped(actor, run_and_store)
     except BaseException:
         db.run(actor, lambda uow: uow.repo(IdempotencyRepository).release(principal.key_id, key))
         raise

@@ -39,8 +39,8 @@ def problem_response(
         body["instance"] = instance
     if errors:
         body["errors"] = errors
-    if extra:
-        body.update(extra)
+    if extra:  # extension members never replace the standard ones
+        body = {**extra, **body}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

@@ -9,7 +9,20 @@ from dataclasses import dataclass
 from switchyard.kernel.errors import Forbidden, ValidationFailed
 from switchyard.kernel.events import Actor
 
-RESOURCES = ("orders", "inventory", "fulfillment", "catalog", "locations", "channels", "customers")
+RESOURCES = (
+    "orders",
+    "inventory",
+    "fulfillment",
+    "carriers",
+    "catalog",
+    "locations",
+    "channels",
+    "customers",
+    "rules",
+    "compliance",
+    "payments",
+    "sourcing",
+)
 ADMIN = "admin"
 SCOPES = frozenset(
     [f"{r}:{a}" for r in RESOURCES for a in ("read", "write")] + [ADMIN, "webhooks:write"]
@@ -48,6 +61,11 @@ class Principal:
     name: str
     scopes: frozenset[str]
     location_ids: frozenset[str] | None  # None: every location
+
+    @classmethod
+    def system(cls, name: str = "switchyard") -> Principal:
+        """Every scope and location: for the CLI, the demo loader and background jobs."""
+        return cls(key_id="system", name=name, scopes=frozenset({ADMIN}), location_ids=None)
 
     @property
     def actor(self) -> Actor:

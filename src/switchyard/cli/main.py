@@ -6,12 +6,18 @@ import typer
 import uvicorn
 from rich.console import Console
 
-from switchyard.cli import apikeys
+from switchyard.cli import apikeys, demo, inventory, masterdata, sourcing, worker
 from switchyard.cli.context import open_database
 from switchyard.config import Settings
 
 app = typer.Typer(help="Switchyard order management.", no_args_is_help=True)
 app.add_typer(apikeys.app, name="apikey")
+app.add_typer(masterdata.app, name="masterdata")
+app.add_typer(inventory.app, name="inventory")
+app.add_typer(sourcing.app, name="sourcing")
+app.command()(demo.demo)
+app.command()(demo.run)
+app.command()(worker.worker)
 console = Console()
 
 
@@ -32,3 +38,16 @@ def serve(
     """Start the HTTP API (migrating first)."""
     open_database().engine.dispose()
     uvicorn.run("switchyard.api.asgi:app", host=host, port=port, workers=workers, log_level="info")
+
+
+def main() -> None:
+    """Console entry point: domain errors print as one clear line instead of a traceback."""
+    from switchyard.kernel.errors import SwitchyardError
+
+    try:
+        app(standalone_mode=True)
+    except SwitchyardError as exc:
+        console.print(f"[red]error[/] {exc.code}: {exc.detail}")
+        for error in exc.errors:
+            console.print(f"  {error.field or '-'}: {error.message} ({error.code})")
+        raise SystemExit(2) from exc

@@ -1,10 +1,25 @@
+"""All customer SQL: customers and their address books."""
+
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, Insert, Table, insert, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
-from switchyard.customers.tables import customers
+from switchyard.customers.tables import customer_addresses, customers
+from switchyard.db.crud import keyset_page, update_versioned
+
+
+def _insert_ignoring_duplicates(conn: Connection, table: Table) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING in the connection's dialect."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
+
+
+class EmailTaken(Exception):
+    """Another customer already has the email."""
 
 
 class CustomerRepository:
@@ -19,5 +34,70 @@ class CustomerRepository:
         )
         return dict(row) if row else None
 
+    def get(self, customer_id: str) -> dict[str, Any] | None:
+        query = select(customers).where(customers.c.id == customer_id)
+        row = self.conn.execute(query).mappings().first()
+        return dict(row) if row else None
+
     def add(self, row: dict[str, Any]) -> None:
         self.conn.execute(insert(customers).values(**row))
+
+    def add_if_new_email(self, row: dict[str, Any]) -> bool:
+        """Insert unless a customer with the email exists (or is being inserted right now).
+
+        On PostgreSQL a concurrent insert of the same email makes this wait for the other
+        transaction; if that commits, nothing is inserted and the caller can read its row.
+        RETURNING, not rowcount, says whether a row went in (psycopg's rowcount is unreliable
+        for INSERT ... ON CONFLICT).
+        """
+        stmt = _insert_ignoring_duplicates(self.conn, customers).returning(customers.c.id)
+        return self.conn.execute(stmt, row).first() is not None
+
+    def page(
+        self, *, email: str | None, q: str | None, after_id: str | None, limit: int
+    ) -> list[dict[str, Any]]:
+        where = []
+        if email:
+            where.append(customers.c.email == email.strip().lower())
+        if q:
+            where.append(
+                or_(
+                    customers.c.name.icontains(q, autoescape=True),
+                    customers.c.email.icontains(q, autoescape=True),
+                    customers.c.phone.icontains(q, autoescape=True),
+                )
+            )
+        return keyset_page(self.conn, customers, where=where, after_id=after_id, limit=limit)
+
+    def update(self, customer_id: str, version: int, values: dict[str, Any]) -> bool:
+        """Versioned update; raises EmailTaken if a concurrent writer took the new email."""
+        try:
+            return update_versioned(self.conn, customers, customer_id, version, values)
+        except IntegrityError as exc:
+            raise EmailTaken(values.get("email")) from exc
+
+
+class AddressRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add_if_new(self, row: dict[str, Any]) -> bool:
+        """Insert unless the customer already has an address with the same fingerprint."""
+        stmt = _insert_ignoring_duplicates(self.conn, customer_addresses).returning(
+            customer_addresses.c.id
+        )
+        return self.conn.execute(stmt, row).first() is not None
+
+    def by_fingerprint(self, customer_id: str, fingerprint: str) -> dict[str, Any] | None:
+        query = select(customer_addresses).where(
+            customer_addresses.c.customer_id == customer_id,
+            customer_addresses.c.fingerprint == fingerprint,
+        )
+        row = self.conn.execute(query).mappings().first()
+        return dict(row) if row else None
+
+    def page(self, customer_id: str, *, after_id: str | None, limit: int) -> list[dict[str, Any]]:
+        where = [customer_addresses.c.customer_id == customer_id]
+        return keyset_page(
+            self.conn, customer_addresses, where=where, after_id=after_id, limit=limit
+        )

@@ -1,4 +1,4 @@
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, UniqueConstraint
 
 from switchyard.db.metadata import metadata
 from switchyard.db.types import UTCDateTime
@@ -16,12 +16,15 @@ customers = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+# A customer's address book. The fingerprint of the normalised address keeps one row per
+# distinct address, however it was typed; the unique constraint makes that race-proof.
 customer_addresses = Table(
     "customer_addresses",
     metadata,
     Column("id", String(40), primary_key=True),
-    Column("customer_id", String(40), ForeignKey("customers.id"), nullable=False, index=True),
+    Column("customer_id", String(40), ForeignKey("customers.id"), nullable=False),
     Column("address", JSON, nullable=False),
     Column("fingerprint", String(64), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("customer_id", "fingerprint"),
 )

@@ -65,6 +65,20 @@ class Database:
     def __init__(self, engine: Engine, *, max_attempts: int = 8) -> None:
         self.engine = engine
         self.max_attempts = max_attempts
+        self.committer: Any = None  # a GroupCommitter, when group commit is enabled
+
+    def enable_group_commit(self, threads: int, max_batch: int = 64) -> None:
+        from switchyard.db.group_commit import GroupCommitter
+
+        if self.committer is None and threads > 0:
+            self.committer = GroupCommitter(self, max_batch=max_batch, threads=threads)
+
+    def run_grouped(self, actor: Actor, use_case: Callable[[UnitOfWork], T]) -> T:
+        """Like ``run``, but may share a transaction with concurrent use cases (group commit)."""
+        if self.committer is None:
+            return self.run(actor, use_case)
+        result: T = self.committer.run(actor, use_case)
+        return result
 
     @property
     def dialect(self) -> str:

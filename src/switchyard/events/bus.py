@@ -23,7 +23,12 @@ if TYPE_CHECKING:
 
 Handler = Callable[["UnitOfWork", DomainEvent], None]
 
-HANDLER_MODULES: list[str] = []
+HANDLER_MODULES: list[str] = [
+    "switchyard.invoicing.handlers",
+    "switchyard.payments.handlers",
+    "switchyard.orders.handlers",
+    "switchyard.sourcing.handlers",
+]
 
 _handlers: dict[str, list[Handler]] = defaultdict(list)
 _loaded = False

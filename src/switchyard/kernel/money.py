@@ -40,3 +40,42 @@ class Money:
     @classmethod
     def zero(cls, currency: str) -> Money:
         return cls(Decimal(0), currency)
+
+
+# ISO 4217 minor units that differ from the usual two decimals.
+_MINOR_UNITS = {
+    **dict.fromkeys(
+        [
+            "BIF",
+            "CLP",
+            "DJF",
+            "GNF",
+            "ISK",
+            "JPY",
+            "KMF",
+            "KRW",
+            "PYG",
+            "RWF",
+            "UGX",
+            "UYI",
+            "VND",
+            "VUV",
+            "XAF",
+            "XOF",
+            "XPF",
+        ],
+        0,
+    ),
+    **dict.fromkeys(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"], 3),
+}
+
+
+def minor_units(currency: str) -> int:
+    return _MINOR_UNITS.get(currency, 2)
+
+
+def format_amount(amount: Decimal, currency: str) -> str:
+    """The amount as a string with the currency's usual decimals (more only if it has them)."""
+    digits = minor_units(currency)
+    rounded = amount.quantize(Decimal(1).scaleb(-digits)) if digits else amount.quantize(Decimal(1))
+    return str(rounded) if rounded == amount else str(amount.normalize())

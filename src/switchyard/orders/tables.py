@@ -1,3 +1,10 @@
+"""Orders, their lines and holds, and staff draft orders.
+
+Search indexes (see docs/architecture.md, "Orders"): every list filter has an index that
+starts with the filtered column and ends with ``id``, so "newest first" pages walk one
+index range and stop after ``limit`` rows, however many orders there are.
+"""
+
 from sqlalchemy import (
     JSON,
     Column,
@@ -12,6 +19,7 @@ from sqlalchemy import (
 
 from switchyard.db.metadata import metadata
 from switchyard.db.types import Amount, UTCDateTime
+from switchyard.fulfillment.tables import fulfillments
 
 orders = Table(
     "orders",
@@ -20,22 +28,36 @@ orders = Table(
     Column("channel_id", String(40), ForeignKey("channels.id"), nullable=False),
     Column("external_id", String(100), nullable=False),
     Column("customer_id", String(40), ForeignKey("customers.id"), nullable=True),
-    Column("email", String(320), nullable=False),
+    Column("email", String(320), nullable=True),
+    Column("customer_name", String(300), nullable=True),
+    Column("phone", String(40), nullable=True),  # E.164 when it could be read
     Column("status", String(24), nullable=False),
     Column("currency", String(3), nullable=False),
-    Column("shipping_address", JSON, nullable=False),
-    Column("billing_address", JSON, nullable=True),
+    Column("delivery_method", String(16), nullable=False),  # ship | pickup
+    Column("pickup_location_id", String(40), ForeignKey("locations.id"), nullable=True),
+    Column("shipping_address", JSON(none_as_null=True), nullable=True),
+    Column("billing_address", JSON(none_as_null=True), nullable=True),
+    Column("shipping_charge", Amount, nullable=False),
+    Column("taxes", Amount, nullable=False),
     Column("total", Amount, nullable=False),
+    Column("po_number", String(100), nullable=True),
     Column("notes", Text, nullable=True),
+    Column("attributes", JSON, nullable=False),
     Column("tracking_token", String(64), nullable=False, unique=True),
+    Column("draft_id", String(40), nullable=True),
+    Column("held_since", UTCDateTime, nullable=True),  # oldest active hold; None: not held
     Column("version", Integer, nullable=False),
     Column("placed_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("channel_id", "external_id"),
     Index("ix_orders_status_id", "status", "id"),
-    Index("ix_orders_customer_id", "customer_id"),
-    Index("ix_orders_email", "email"),
+    Index("ix_orders_channel_id_id", "channel_id", "id"),
+    Index("ix_orders_customer_id_id", "customer_id", "id"),
+    Index("ix_orders_email_id", "email", "id"),
+    Index("ix_orders_phone_id", "phone", "id"),
+    Index("ix_orders_external_id", "external_id"),
     Index("ix_orders_placed_at", "placed_at"),
+    Index("ix_orders_held_since_id", "held_since", "id"),
 )
 
 order_lines = Table(
@@ -48,11 +70,54 @@ order_lines = Table(
     Column("sku", String(100), nullable=False),
     Column("quantity", Integer, nullable=False),
     Column("unit_price", Amount, nullable=False),
+    Column("discount", Amount, nullable=False),  # off the whole line
     Column("status", String(24), nullable=False),
     Column("qty_allocated", Integer, nullable=False),
+    Column("qty_backordered", Integer, nullable=False),
     Column("qty_shipped", Integer, nullable=False),
     Column("qty_delivered", Integer, nullable=False),
     Column("qty_cancelled", Integer, nullable=False),
+    Column("qty_returned", Integer, nullable=False),
     UniqueConstraint("order_id", "line_no"),
-    Index("ix_order_lines_sku_id", "sku_id"),
+    Index("ix_order_lines_sku_id_order_id", "sku_id", "order_id"),
 )
+
+# Why an order waits for a person. ``released_at`` None: the hold is active.
+order_holds = Table(
+    "order_holds",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=False),
+    Column("type", String(16), nullable=False),  # address | fraud | compliance | price | ...
+    Column("source", String(16), nullable=False),  # validation | manual
+    Column("reason", String(1000), nullable=False),
+    Column("findings", JSON, nullable=False),
+    Column("placed_at", UTCDateTime, nullable=False),
+    Column("placed_by", String(200), nullable=False),
+    Column("released_at", UTCDateTime, nullable=True),
+    Column("released_by", String(200), nullable=True),
+    Column("resolution", String(16), nullable=True),  # released | order_cancelled
+    Column("note", String(2000), nullable=True),
+    Index("ix_order_holds_order_id", "order_id"),
+    Index("ix_order_holds_type_released_at_order_id", "type", "released_at", "order_id"),
+)
+
+# An order a person is still putting together; placing it creates an order.
+draft_orders = Table(
+    "draft_orders",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("channel_id", String(40), ForeignKey("channels.id"), nullable=False),
+    Column("status", String(16), nullable=False),  # open | placed | discarded
+    Column("content", JSON, nullable=False),
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=True),
+    Column("created_by", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_draft_orders_status_id", "status", "id"),
+)
+
+# Order search by location walks fulfillments by location; the index lives here because
+# it serves the orders context's queries (fulfillment's own index leads with status).
+Index("ix_fulfillments_location_id_order_id", fulfillments.c.location_id, fulfillments.c.order_id)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 05:40:00.142047
+Create Date: 2026-11-26 06:36:35.834082
 """
 
 from collections.abc import Sequence
@@ -34,6 +34,20 @@ def upgrade() -> None:
         sa.UniqueConstraint("key_hash", name=op.f("uq_api_keys_key_hash")),
     )
     op.create_table(
+        "carriers",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("code", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("tracking_pattern", sa.String(length=60), nullable=True),
+        sa.Column("tracking_url", sa.String(length=500), nullable=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_carriers")),
+        sa.UniqueConstraint("code", name=op.f("uq_carriers_code")),
+    )
+    op.create_table(
         "channels",
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("code", sa.String(length=64), nullable=False),
@@ -49,6 +63,23 @@ def upgrade() -> None:
         sa.UniqueConstraint("code", name=op.f("uq_channels_code")),
     )
     op.create_table(
+        "compliance_state",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("screening_threshold", sa.Float(), nullable=False),
+        sa.Column("hold_unscreenable_names", sa.Boolean(), nullable=False),
+        sa.Column("party_list_generation", sa.String(length=40), nullable=True),
+        sa.Column("party_count", sa.Integer(), nullable=False),
+        sa.Column("party_list_sha256", sa.String(length=64), nullable=True),
+        sa.Column(
+            "party_list_loaded_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("party_list_loaded_by", sa.String(length=200), nullable=True),
+        sa.Column("embargo_generation", sa.String(length=40), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_compliance_state")),
+    )
+    op.create_table(
         "customers",
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("email", sa.String(length=320), nullable=False),
@@ -59,6 +90,34 @@ def upgrade() -> None:
         sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customers")),
         sa.UniqueConstraint("email", name=op.f("uq_customers_email")),
+    )
+    op.create_table(
+        "denied_parties",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("source_id", sa.String(length=100), nullable=False),
+        sa.Column("source", sa.String(length=300), nullable=False),
+        sa.Column("entity_type", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("alt_names", sa.JSON(), nullable=False),
+        sa.Column("programs", sa.JSON(), nullable=False),
+        sa.Column("countries", sa.JSON(), nullable=False),
+        sa.Column("addresses", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_denied_parties")),
+    )
+    with op.batch_alter_table("denied_parties", schema=None) as batch_op:
+        batch_op.create_index("ix_denied_parties_source_id", ["source", "id"], unique=False)
+
+    op.create_table(
+        "embargoes",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("country_code", sa.String(length=2), nullable=False),
+        sa.Column("action", sa.String(length=8), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_embargoes")),
+        sa.UniqueConstraint("country_code", name=op.f("uq_embargoes_country_code")),
     )
     op.create_table(
         "events",
@@ -89,6 +148,16 @@ def upgrade() -> None:
         batch_op.create_index("ix_events_order_id_seq", ["order_id", "seq"], unique=False)
 
     op.create_table(
+        "geo_centroids",
+        sa.Column("country_code", sa.String(length=2), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("key", sa.String(length=100), nullable=False),
+        sa.Column("latitude", sa.Float(), nullable=False),
+        sa.Column("longitude", sa.Float(), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("country_code", "kind", "key", name=op.f("pk_geo_centroids")),
+    )
+    op.create_table(
         "idempotency_keys",
         sa.Column("principal_id", sa.String(length=40), nullable=False),
         sa.Column("key", sa.String(length=255), nullable=False),
@@ -99,6 +168,12 @@ def upgrade() -> None:
         sa.Column("locked_until", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("principal_id", "key", name=op.f("pk_idempotency_keys")),
+    )
+    op.create_table(
+        "invoice_counters",
+        sa.Column("series", sa.String(length=32), nullable=False),
+        sa.Column("last_value", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("series", name=op.f("pk_invoice_counters")),
     )
     op.create_table(
         "locations",
@@ -132,6 +207,74 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),
     )
     op.create_table(
+        "sourcing_order_promises",
+        sa.Column("order_id", sa.String(length=40), nullable=False),
+        sa.Column("ship_by", sa.Date(), nullable=True),
+        sa.Column("deliver_by", sa.Date(), nullable=True),
+        sa.Column("ready_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("unpromised", sa.JSON(), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("order_id", name=op.f("pk_sourcing_order_promises")),
+    )
+    op.create_table(
+        "webhook_endpoints",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("url", sa.String(length=2000), nullable=False),
+        sa.Column("description", sa.String(length=500), nullable=True),
+        sa.Column("event_types", sa.JSON(), nullable=False),
+        sa.Column("channel_ids", sa.JSON(), nullable=False),
+        sa.Column("secret", sa.String(length=200), nullable=False),
+        sa.Column("previous_secret", sa.String(length=200), nullable=True),
+        sa.Column(
+            "previous_secret_expires_at",
+            switchyard.db.types.UTCDateTime(timezone=True),
+            nullable=True,
+        ),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("disabled_reason", sa.String(length=16), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_endpoints")),
+    )
+    op.create_table(
+        "webhook_relay_cursors",
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("last_seq", sa.BigInteger(), nullable=False),
+        sa.Column("gaps", sa.JSON(), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_webhook_relay_cursors")),
+    )
+    op.create_table(
+        "carrier_services",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("carrier_id", sa.String(length=40), nullable=False),
+        sa.Column("code", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["carrier_id"], ["carriers.id"], name=op.f("fk_carrier_services_carrier_id_carriers")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_carrier_services")),
+        sa.UniqueConstraint("carrier_id", "code", name=op.f("uq_carrier_services_carrier_id_code")),
+    )
+    op.create_table(
+        "channel_inventory_settings",
+        sa.Column("channel_id", sa.String(length=40), nullable=False),
+        sa.Column("protection", sa.Integer(), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "protection >= 0", name=op.f("ck_channel_inventory_settings_protection_not_negative")
+        ),
+        sa.ForeignKeyConstraint(
+            ["channel_id"],
+            ["channels.id"],
+            name=op.f("fk_channel_inventory_settings_channel_id_channels"),
+        ),
+        sa.PrimaryKeyConstraint("channel_id", name=op.f("pk_channel_inventory_settings")),
+    )
+    op.create_table(
         "channel_locations",
         sa.Column("channel_id", sa.String(length=40), nullable=False),
         sa.Column("location_id", sa.String(length=40), nullable=False),
@@ -149,6 +292,29 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "company_rules",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("code", sa.String(length=64), nullable=False),
+        sa.Column("description", sa.String(length=500), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("channel_id", sa.String(length=40), nullable=True),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("action", sa.String(length=8), nullable=False),
+        sa.Column("hold_type", sa.String(length=16), nullable=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["channel_id"], ["channels.id"], name=op.f("fk_company_rules_channel_id_channels")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_company_rules")),
+        sa.UniqueConstraint("code", name=op.f("uq_company_rules_code")),
+    )
+    with op.batch_alter_table("company_rules", schema=None) as batch_op:
+        batch_op.create_index("ix_company_rules_channel_id", ["channel_id"], unique=False)
+
+    op.create_table(
         "customer_addresses",
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("customer_id", sa.String(length=40), nullable=False),
@@ -161,26 +327,34 @@ def upgrade() -> None:
             name=op.f("fk_customer_addresses_customer_id_customers"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customer_addresses")),
+        sa.UniqueConstraint(
+            "customer_id", "fingerprint", name=op.f("uq_customer_addresses_customer_id_fingerprint")
+        ),
     )
-    with op.batch_alter_table("customer_addresses", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_customer_addresses_customer_id"), ["customer_id"], unique=False
-        )
-
     op.create_table(
         "orders",
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("channel_id", sa.String(length=40), nullable=False),
         sa.Column("external_id", sa.String(length=100), nullable=False),
         sa.Column("customer_id", sa.String(length=40), nullable=True),
-        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=True),
+        sa.Column("customer_name", sa.String(length=300), nullable=True),
+        sa.Column("phone", sa.String(length=40), nullable=True),
         sa.Column("status", sa.String(length=24), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("shipping_address", sa.JSON(), nullable=False),
-        sa.Column("billing_address", sa.JSON(), nullable=True),
+        sa.Column("delivery_method", sa.String(length=16), nullable=False),
+        sa.Column("pickup_location_id", sa.String(length=40), nullable=True),
+        sa.Column("shipping_address", sa.JSON(none_as_null=True), nullable=True),
+        sa.Column("billing_address", sa.JSON(none_as_null=True), nullable=True),
+        sa.Column("shipping_charge", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("taxes", switchyard.db.types.Amount(), nullable=False),
         sa.Column("total", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("po_number", sa.String(length=100), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("attributes", sa.JSON(), nullable=False),
         sa.Column("tracking_token", sa.String(length=64), nullable=False),
+        sa.Column("draft_id", sa.String(length=40), nullable=True),
+        sa.Column("held_since", switchyard.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("placed_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
@@ -190,6 +364,11 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["customer_id"], ["customers.id"], name=op.f("fk_orders_customer_id_customers")
         ),
+        sa.ForeignKeyConstraint(
+            ["pickup_location_id"],
+            ["locations.id"],
+            name=op.f("fk_orders_pickup_location_id_locations"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
         sa.UniqueConstraint(
             "channel_id", "external_id", name=op.f("uq_orders_channel_id_external_id")
@@ -197,10 +376,49 @@ def upgrade() -> None:
         sa.UniqueConstraint("tracking_token", name=op.f("uq_orders_tracking_token")),
     )
     with op.batch_alter_table("orders", schema=None) as batch_op:
-        batch_op.create_index("ix_orders_customer_id", ["customer_id"], unique=False)
-        batch_op.create_index("ix_orders_email", ["email"], unique=False)
+        batch_op.create_index("ix_orders_channel_id_id", ["channel_id", "id"], unique=False)
+        batch_op.create_index("ix_orders_customer_id_id", ["customer_id", "id"], unique=False)
+        batch_op.create_index("ix_orders_email_id", ["email", "id"], unique=False)
+        batch_op.create_index("ix_orders_external_id", ["external_id"], unique=False)
+        batch_op.create_index("ix_orders_held_since_id", ["held_since", "id"], unique=False)
+        batch_op.create_index("ix_orders_phone_id", ["phone", "id"], unique=False)
         batch_op.create_index("ix_orders_placed_at", ["placed_at"], unique=False)
         batch_op.create_index("ix_orders_status_id", ["status", "id"], unique=False)
+
+    op.create_table(
+        "pick_waves",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("location_id", sa.String(length=40), nullable=False),
+        sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["location_id"], ["locations.id"], name=op.f("fk_pick_waves_location_id_locations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pick_waves")),
+    )
+    with op.batch_alter_table("pick_waves", schema=None) as batch_op:
+        batch_op.create_index("ix_pick_waves_location_id", ["location_id", "id"], unique=False)
+
+    op.create_table(
+        "purchase_orders",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("reference", sa.String(length=100), nullable=False),
+        sa.Column("supplier", sa.String(length=200), nullable=True),
+        sa.Column("location_id", sa.String(length=40), nullable=False),
+        sa.Column("eta", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["location_id"], ["locations.id"], name=op.f("fk_purchase_orders_location_id_locations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_purchase_orders")),
+        sa.UniqueConstraint("reference", name=op.f("uq_purchase_orders_reference")),
+    )
+    with op.batch_alter_table("purchase_orders", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_purchase_orders_location_status", ["location_id", "status"], unique=False
+        )
 
     op.create_table(
         "skus",
@@ -229,16 +447,199 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_skus_product_id"), ["product_id"], unique=False)
 
     op.create_table(
+        "sourcing_location_settings",
+        sa.Column("location_id", sa.String(length=40), nullable=False),
+        sa.Column("priority", sa.Integer(), nullable=False),
+        sa.Column("networks", sa.JSON(), nullable=False),
+        sa.Column("handling_days", sa.Integer(), nullable=False),
+        sa.Column("holidays", sa.JSON(), nullable=False),
+        sa.Column("opens", sa.String(length=5), nullable=False),
+        sa.Column("closes", sa.String(length=5), nullable=False),
+        sa.Column("pickup_lead_minutes", sa.Integer(), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["location_id"],
+            ["locations.id"],
+            name=op.f("fk_sourcing_location_settings_location_id_locations"),
+        ),
+        sa.PrimaryKeyConstraint("location_id", name=op.f("pk_sourcing_location_settings")),
+    )
+    op.create_table(
+        "sourcing_profiles",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("channel_id", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("rules", sa.JSON(), nullable=False),
+        sa.Column("cost_model", sa.JSON(), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("activated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["channel_id"], ["channels.id"], name=op.f("fk_sourcing_profiles_channel_id_channels")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sourcing_profiles")),
+        sa.UniqueConstraint(
+            "channel_id", "version", name=op.f("uq_sourcing_profiles_channel_id_version")
+        ),
+    )
+    op.create_table(
+        "transfers",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("from_location_id", sa.String(length=40), nullable=False),
+        sa.Column("to_location_id", sa.String(length=40), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("reference", sa.String(length=100), nullable=True),
+        sa.Column("eta", switchyard.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["from_location_id"],
+            ["locations.id"],
+            name=op.f("fk_transfers_from_location_id_locations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["to_location_id"], ["locations.id"], name=op.f("fk_transfers_to_location_id_locations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_transfers")),
+    )
+    with op.batch_alter_table("transfers", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_transfers_to_location_status", ["to_location_id", "status"], unique=False
+        )
+
+    op.create_table(
+        "webhook_deliveries",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("endpoint_id", sa.String(length=40), nullable=False),
+        sa.Column("event_id", sa.String(length=40), nullable=False),
+        sa.Column("event_seq", sa.BigInteger(), nullable=False),
+        sa.Column("event_type", sa.String(length=80), nullable=False),
+        sa.Column("order_id", sa.String(length=40), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("retry_from", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("claim_token", sa.String(length=40), nullable=True),
+        sa.Column(
+            "lease_expires_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("last_attempt_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_status_code", sa.Integer(), nullable=True),
+        sa.Column("last_response_excerpt", sa.Text(), nullable=True),
+        sa.Column("last_error", sa.String(length=500), nullable=True),
+        sa.Column("completed_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["endpoint_id"],
+            ["webhook_endpoints.id"],
+            name=op.f("fk_webhook_deliveries_endpoint_id_webhook_endpoints"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
+        sa.UniqueConstraint(
+            "endpoint_id", "event_id", name=op.f("uq_webhook_deliveries_endpoint_id_event_id")
+        ),
+    )
+    with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_webhook_deliveries_due", ["status", "next_attempt_at"], unique=False
+        )
+        batch_op.create_index("ix_webhook_deliveries_order_id", ["order_id"], unique=False)
+        batch_op.create_index(
+            "ix_webhook_deliveries_order_seq",
+            ["endpoint_id", "order_id", "event_seq"],
+            unique=False,
+        )
+
+    op.create_table(
+        "carrier_rates",
+        sa.Column("service_id", sa.String(length=40), nullable=False),
+        sa.Column("zone", sa.Integer(), nullable=False),
+        sa.Column("max_weight_grams", sa.Integer(), nullable=False),
+        sa.Column("amount", switchyard.db.types.Amount(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["service_id"],
+            ["carrier_services.id"],
+            name=op.f("fk_carrier_rates_service_id_carrier_services"),
+        ),
+        sa.PrimaryKeyConstraint(
+            "service_id", "zone", "max_weight_grams", name=op.f("pk_carrier_rates")
+        ),
+    )
+    op.create_table(
+        "carrier_transit_days",
+        sa.Column("service_id", sa.String(length=40), nullable=False),
+        sa.Column("zone", sa.Integer(), nullable=False),
+        sa.Column("days", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["service_id"],
+            ["carrier_services.id"],
+            name=op.f("fk_carrier_transit_days_service_id_carrier_services"),
+        ),
+        sa.PrimaryKeyConstraint("service_id", "zone", name=op.f("pk_carrier_transit_days")),
+    )
+    op.create_table(
+        "channel_protections",
+        sa.Column("channel_id", sa.String(length=40), nullable=False),
+        sa.Column("sku_id", sa.String(length=40), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "quantity >= 0", name=op.f("ck_channel_protections_quantity_not_negative")
+        ),
+        sa.ForeignKeyConstraint(
+            ["channel_id"], ["channels.id"], name=op.f("fk_channel_protections_channel_id_channels")
+        ),
+        sa.ForeignKeyConstraint(
+            ["sku_id"], ["skus.id"], name=op.f("fk_channel_protections_sku_id_skus")
+        ),
+        sa.PrimaryKeyConstraint("channel_id", "sku_id", name=op.f("pk_channel_protections")),
+    )
+    op.create_table(
+        "draft_orders",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("channel_id", sa.String(length=40), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("content", sa.JSON(), nullable=False),
+        sa.Column("order_id", sa.String(length=40), nullable=True),
+        sa.Column("created_by", sa.String(length=200), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["channel_id"], ["channels.id"], name=op.f("fk_draft_orders_channel_id_channels")
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name=op.f("fk_draft_orders_order_id_orders")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_draft_orders")),
+    )
+    with op.batch_alter_table("draft_orders", schema=None) as batch_op:
+        batch_op.create_index("ix_draft_orders_status_id", ["status", "id"], unique=False)
+
+    op.create_table(
         "fulfillments",
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("order_id", sa.String(length=40), nullable=False),
         sa.Column("location_id", sa.String(length=40), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("delivery_method", sa.String(length=8), nullable=False),
         sa.Column("carrier", sa.String(length=64), nullable=True),
         sa.Column("tracking_number", sa.String(length=100), nullable=True),
+        sa.Column("wave_id", sa.String(length=40), nullable=True),
+        sa.Column("cancel_reason", sa.String(length=24), nullable=True),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.Column("pickup_code", sa.String(length=12), nullable=True),
+        sa.Column("pickup_deadline", switchyard.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("promised_delivery", sa.Date(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("released_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("shipped_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("delivered_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
@@ -251,9 +652,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("fulfillments", schema=None) as batch_op:
         batch_op.create_index(
+            "ix_fulfillments_location_id_order_id", ["location_id", "order_id"], unique=False
+        )
+        batch_op.create_index(
             "ix_fulfillments_location_status_id", ["location_id", "status", "id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_fulfillments_order_id"), ["order_id"], unique=False)
+        batch_op.create_index(
+            "ix_fulfillments_status_pickup_deadline", ["status", "pickup_deadline"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_fulfillments_wave_id"), ["wave_id"], unique=False)
 
     op.create_table(
         "kit_components",
@@ -269,6 +677,33 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("kit_sku_id", "component_sku_id", name=op.f("pk_kit_components")),
     )
     op.create_table(
+        "order_holds",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("order_id", sa.String(length=40), nullable=False),
+        sa.Column("type", sa.String(length=16), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("reason", sa.String(length=1000), nullable=False),
+        sa.Column("findings", sa.JSON(), nullable=False),
+        sa.Column("placed_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("placed_by", sa.String(length=200), nullable=False),
+        sa.Column("released_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("released_by", sa.String(length=200), nullable=True),
+        sa.Column("resolution", sa.String(length=16), nullable=True),
+        sa.Column("note", sa.String(length=2000), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name=op.f("fk_order_holds_order_id_orders")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_order_holds")),
+    )
+    with op.batch_alter_table("order_holds", schema=None) as batch_op:
+        batch_op.create_index("ix_order_holds_order_id", ["order_id"], unique=False)
+        batch_op.create_index(
+            "ix_order_holds_type_released_at_order_id",
+            ["type", "released_at", "order_id"],
+            unique=False,
+        )
+
+    op.create_table(
         "order_lines",
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("order_id", sa.String(length=40), nullable=False),
@@ -277,11 +712,14 @@ def upgrade() -> None:
         sa.Column("sku", sa.String(length=100), nullable=False),
         sa.Column("quantity", sa.Integer(), nullable=False),
         sa.Column("unit_price", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("discount", switchyard.db.types.Amount(), nullable=False),
         sa.Column("status", sa.String(length=24), nullable=False),
         sa.Column("qty_allocated", sa.Integer(), nullable=False),
+        sa.Column("qty_backordered", sa.Integer(), nullable=False),
         sa.Column("qty_shipped", sa.Integer(), nullable=False),
         sa.Column("qty_delivered", sa.Integer(), nullable=False),
         sa.Column("qty_cancelled", sa.Integer(), nullable=False),
+        sa.Column("qty_returned", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["order_id"], ["orders.id"], name=op.f("fk_order_lines_order_id_orders")
         ),
@@ -290,8 +728,66 @@ def upgrade() -> None:
         sa.UniqueConstraint("order_id", "line_no", name=op.f("uq_order_lines_order_id_line_no")),
     )
     with op.batch_alter_table("order_lines", schema=None) as batch_op:
-        batch_op.create_index("ix_order_lines_sku_id", ["sku_id"], unique=False)
+        batch_op.create_index(
+            "ix_order_lines_sku_id_order_id", ["sku_id", "order_id"], unique=False
+        )
 
+    op.create_table(
+        "payments",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("order_id", sa.String(length=40), nullable=False),
+        sa.Column("channel_id", sa.String(length=40), nullable=False),
+        sa.Column("provider", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=24), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("amount", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("amount_authorized", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("amount_captured", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("amount_refunded", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("amount_voided", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("provider_reference", sa.String(length=200), nullable=True),
+        sa.Column("failure_reason", sa.String(length=500), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "amount_captured + amount_voided <= amount_authorized",
+            name=op.f("ck_payments_within_authorized"),
+        ),
+        sa.CheckConstraint(
+            "amount_captured >= 0 AND amount_refunded >= 0 AND amount_voided >= 0",
+            name=op.f("ck_payments_non_negative"),
+        ),
+        sa.CheckConstraint(
+            "amount_refunded <= amount_captured", name=op.f("ck_payments_refunds_within_captured")
+        ),
+        sa.ForeignKeyConstraint(
+            ["channel_id"], ["channels.id"], name=op.f("fk_payments_channel_id_channels")
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name=op.f("fk_payments_order_id_orders")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
+        sa.UniqueConstraint(
+            "provider", "provider_reference", name=op.f("uq_payments_provider_provider_reference")
+        ),
+    )
+    with op.batch_alter_table("payments", schema=None) as batch_op:
+        batch_op.create_index("ix_payments_order_id", ["order_id"], unique=False)
+
+    op.create_table(
+        "pick_slots",
+        sa.Column("location_id", sa.String(length=40), nullable=False),
+        sa.Column("sku_id", sa.String(length=40), nullable=False),
+        sa.Column("zone", sa.String(length=40), nullable=False),
+        sa.Column("bin", sa.String(length=40), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["location_id"], ["locations.id"], name=op.f("fk_pick_slots_location_id_locations")
+        ),
+        sa.ForeignKeyConstraint(["sku_id"], ["skus.id"], name=op.f("fk_pick_slots_sku_id_skus")),
+        sa.PrimaryKeyConstraint("location_id", "sku_id", name=op.f("pk_pick_slots")),
+    )
     op.create_table(
         "prices",
         sa.Column("sku_id", sa.String(length=40), nullable=False),
@@ -310,30 +806,93 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "reservations",
+        "purchase_order_lines",
         sa.Column("id", sa.String(length=40), nullable=False),
-        sa.Column("order_id", sa.String(length=40), nullable=True),
-        sa.Column("order_line_id", sa.String(length=40), nullable=True),
+        sa.Column("purchase_order_id", sa.String(length=40), nullable=False),
         sa.Column("sku_id", sa.String(length=40), nullable=False),
-        sa.Column("location_id", sa.String(length=40), nullable=False),
         sa.Column("quantity", sa.Integer(), nullable=False),
-        sa.Column("status", sa.String(length=12), nullable=False),
-        sa.Column("expires_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("quantity > 0", name=op.f("ck_reservations_quantity_positive")),
-        sa.ForeignKeyConstraint(
-            ["location_id"], ["locations.id"], name=op.f("fk_reservations_location_id_locations")
+        sa.Column("received", sa.Integer(), nullable=False),
+        sa.Column("preordered", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "preordered >= 0", name=op.f("ck_purchase_order_lines_preordered_not_negative")
         ),
-        sa.ForeignKeyConstraint(["sku_id"], ["skus.id"], name=op.f("fk_reservations_sku_id_skus")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_reservations")),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_purchase_order_lines_quantity_positive")),
+        sa.CheckConstraint(
+            "received >= 0", name=op.f("ck_purchase_order_lines_received_not_negative")
+        ),
+        sa.ForeignKeyConstraint(
+            ["purchase_order_id"],
+            ["purchase_orders.id"],
+            name=op.f("fk_purchase_order_lines_purchase_order_id_purchase_orders"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["sku_id"], ["skus.id"], name=op.f("fk_purchase_order_lines_sku_id_skus")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_purchase_order_lines")),
+        sa.UniqueConstraint(
+            "purchase_order_id",
+            "sku_id",
+            name=op.f("uq_purchase_order_lines_purchase_order_id_sku_id"),
+        ),
     )
-    with op.batch_alter_table("reservations", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_reservations_order_id"), ["order_id"], unique=False)
-        batch_op.create_index(
-            "ix_reservations_sku_location_status", ["sku_id", "location_id", "status"], unique=False
-        )
+    with op.batch_alter_table("purchase_order_lines", schema=None) as batch_op:
+        batch_op.create_index("ix_purchase_order_lines_sku_id", ["sku_id"], unique=False)
 
+    op.create_table(
+        "sku_inventory_policies",
+        sa.Column("sku_id", sa.String(length=40), nullable=False),
+        sa.Column("backorder_policy", sa.String(length=16), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["sku_id"], ["skus.id"], name=op.f("fk_sku_inventory_policies_sku_id_skus")
+        ),
+        sa.PrimaryKeyConstraint("sku_id", name=op.f("pk_sku_inventory_policies")),
+    )
+    op.create_table(
+        "sourcing_active_profiles",
+        sa.Column("channel_id", sa.String(length=40), nullable=False),
+        sa.Column("profile_id", sa.String(length=40), nullable=False),
+        sa.Column("activated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["channel_id"],
+            ["channels.id"],
+            name=op.f("fk_sourcing_active_profiles_channel_id_channels"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["profile_id"],
+            ["sourcing_profiles.id"],
+            name=op.f("fk_sourcing_active_profiles_profile_id_sourcing_profiles"),
+        ),
+        sa.PrimaryKeyConstraint("channel_id", name=op.f("pk_sourcing_active_profiles")),
+    )
+    op.create_table(
+        "sourcing_decisions",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("order_id", sa.String(length=40), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("channel_id", sa.String(length=40), nullable=False),
+        sa.Column("profile_id", sa.String(length=40), nullable=True),
+        sa.Column("profile_version", sa.Integer(), nullable=True),
+        sa.Column("cause", sa.String(length=24), nullable=False),
+        sa.Column("strategy", sa.String(length=24), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("total_cost", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("destination", sa.JSON(), nullable=False),
+        sa.Column("decision", sa.JSON(), nullable=False),
+        sa.Column("promise", sa.JSON(), nullable=False),
+        sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["channel_id"], ["channels.id"], name=op.f("fk_sourcing_decisions_channel_id_channels")
+        ),
+        sa.ForeignKeyConstraint(
+            ["profile_id"],
+            ["sourcing_profiles.id"],
+            name=op.f("fk_sourcing_decisions_profile_id_sourcing_profiles"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sourcing_decisions")),
+        sa.UniqueConstraint("order_id", "seq", name=op.f("uq_sourcing_decisions_order_id_seq")),
+    )
     op.create_table(
         "stock_levels",
         sa.Column("sku_id", sa.String(length=40), nullable=False),
@@ -341,11 +900,15 @@ def upgrade() -> None:
         sa.Column("on_hand", sa.Integer(), nullable=False),
         sa.Column("reserved", sa.Integer(), nullable=False),
         sa.Column("safety_stock", sa.Integer(), nullable=False),
+        sa.Column("reorder_point", sa.Integer(), nullable=True),
         sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "reserved <= on_hand", name=op.f("ck_stock_levels_reserved_within_on_hand")
         ),
         sa.CheckConstraint("reserved >= 0", name=op.f("ck_stock_levels_reserved_not_negative")),
+        sa.CheckConstraint(
+            "safety_stock >= 0", name=op.f("ck_stock_levels_safety_stock_not_negative")
+        ),
         sa.ForeignKeyConstraint(
             ["location_id"], ["locations.id"], name=op.f("fk_stock_levels_location_id_locations")
         ),
@@ -376,9 +939,60 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("stock_movements", schema=None) as batch_op:
         batch_op.create_index(
+            "ix_stock_movements_location_occurred", ["location_id", "occurred_at"], unique=False
+        )
+        batch_op.create_index(
             "ix_stock_movements_sku_location", ["sku_id", "location_id"], unique=False
         )
 
+    op.create_table(
+        "transfer_lines",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("transfer_id", sa.String(length=40), nullable=False),
+        sa.Column("sku_id", sa.String(length=40), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("received", sa.Integer(), nullable=False),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_transfer_lines_quantity_positive")),
+        sa.ForeignKeyConstraint(
+            ["sku_id"], ["skus.id"], name=op.f("fk_transfer_lines_sku_id_skus")
+        ),
+        sa.ForeignKeyConstraint(
+            ["transfer_id"], ["transfers.id"], name=op.f("fk_transfer_lines_transfer_id_transfers")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_transfer_lines")),
+        sa.UniqueConstraint(
+            "transfer_id", "sku_id", name=op.f("uq_transfer_lines_transfer_id_sku_id")
+        ),
+    )
+    with op.batch_alter_table("transfer_lines", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_transfer_lines_sku_id"), ["sku_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_transfer_lines_transfer_id"), ["transfer_id"], unique=False
+        )
+
+    op.create_table(
+        "webhook_attempts",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("delivery_id", sa.String(length=40), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("worker_id", sa.String(length=200), nullable=False),
+        sa.Column("started_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("status_code", sa.Integer(), nullable=True),
+        sa.Column("duration_ms", sa.Integer(), nullable=True),
+        sa.Column("error", sa.String(length=500), nullable=True),
+        sa.Column("response_excerpt", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["delivery_id"],
+            ["webhook_deliveries.id"],
+            name=op.f("fk_webhook_attempts_delivery_id_webhook_deliveries"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_attempts")),
+        sa.UniqueConstraint(
+            "delivery_id", "number", name=op.f("uq_webhook_attempts_delivery_id_number")
+        ),
+    )
     op.create_table(
         "fulfillment_lines",
         sa.Column("fulfillment_id", sa.String(length=40), nullable=False),
@@ -387,6 +1001,7 @@ def upgrade() -> None:
         sa.Column("quantity", sa.Integer(), nullable=False),
         sa.Column("qty_picked", sa.Integer(), nullable=False),
         sa.Column("qty_packed", sa.Integer(), nullable=False),
+        sa.Column("qty_short", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["fulfillment_id"],
             ["fulfillments.id"],
@@ -404,65 +1019,401 @@ def upgrade() -> None:
             "fulfillment_id", "order_line_id", name=op.f("pk_fulfillment_lines")
         ),
     )
+    op.create_table(
+        "invoices",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("number", sa.String(length=40), nullable=False),
+        sa.Column("series", sa.String(length=32), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("order_id", sa.String(length=40), nullable=False),
+        sa.Column("channel_id", sa.String(length=40), nullable=False),
+        sa.Column("fulfillment_id", sa.String(length=40), nullable=True),
+        sa.Column("credit_note_for", sa.String(length=40), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("net_total", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("tax_total", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("gross_total", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("amount_paid", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("issued_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("due_date", sa.Date(), nullable=False),
+        sa.Column("payment_terms_days", sa.Integer(), nullable=False),
+        sa.Column("seller", sa.JSON(), nullable=False),
+        sa.Column("buyer", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["channel_id"], ["channels.id"], name=op.f("fk_invoices_channel_id_channels")
+        ),
+        sa.ForeignKeyConstraint(
+            ["credit_note_for"], ["invoices.id"], name=op.f("fk_invoices_credit_note_for_invoices")
+        ),
+        sa.ForeignKeyConstraint(
+            ["fulfillment_id"],
+            ["fulfillments.id"],
+            name=op.f("fk_invoices_fulfillment_id_fulfillments"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name=op.f("fk_invoices_order_id_orders")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invoices")),
+        sa.UniqueConstraint("fulfillment_id", name=op.f("uq_invoices_fulfillment_id")),
+        sa.UniqueConstraint("number", name=op.f("uq_invoices_number")),
+    )
+    with op.batch_alter_table("invoices", schema=None) as batch_op:
+        batch_op.create_index("ix_invoices_order_id", ["order_id"], unique=False)
+
+    op.create_table(
+        "packages",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("fulfillment_id", sa.String(length=40), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("weight_grams", sa.Integer(), nullable=True),
+        sa.Column("length_mm", sa.Integer(), nullable=True),
+        sa.Column("width_mm", sa.Integer(), nullable=True),
+        sa.Column("height_mm", sa.Integer(), nullable=True),
+        sa.Column("carrier", sa.String(length=64), nullable=True),
+        sa.Column("service", sa.String(length=64), nullable=True),
+        sa.Column("tracking_number", sa.String(length=100), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("shipping_cost", switchyard.db.types.Amount(), nullable=True),
+        sa.Column("currency", sa.String(length=3), nullable=True),
+        sa.Column("estimated_delivery", sa.Date(), nullable=True),
+        sa.Column("last_event_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["fulfillment_id"],
+            ["fulfillments.id"],
+            name=op.f("fk_packages_fulfillment_id_fulfillments"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_packages")),
+        sa.UniqueConstraint(
+            "fulfillment_id", "number", name=op.f("uq_packages_fulfillment_id_number")
+        ),
+    )
+    with op.batch_alter_table("packages", schema=None) as batch_op:
+        batch_op.create_index("ix_packages_tracking_number", ["tracking_number"], unique=False)
+
+    op.create_table(
+        "payment_transactions",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("payment_id", sa.String(length=40), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("amount", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("reference", sa.String(length=200), nullable=True),
+        sa.Column("fulfillment_id", sa.String(length=40), nullable=True),
+        sa.Column("invoice_id", sa.String(length=40), nullable=True),
+        sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("amount > 0", name=op.f("ck_payment_transactions_positive_amount")),
+        sa.ForeignKeyConstraint(
+            ["fulfillment_id"],
+            ["fulfillments.id"],
+            name=op.f("fk_payment_transactions_fulfillment_id_fulfillments"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["payment_id"],
+            ["payments.id"],
+            name=op.f("fk_payment_transactions_payment_id_payments"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payment_transactions")),
+        sa.UniqueConstraint(
+            "payment_id",
+            "kind",
+            "reference",
+            name=op.f("uq_payment_transactions_payment_id_kind_reference"),
+        ),
+    )
+    op.create_table(
+        "reservations",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("order_id", sa.String(length=40), nullable=True),
+        sa.Column("order_line_id", sa.String(length=40), nullable=True),
+        sa.Column("hold_id", sa.String(length=40), nullable=True),
+        sa.Column("sku_id", sa.String(length=40), nullable=False),
+        sa.Column("location_id", sa.String(length=40), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("consumed", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("supply_line_id", sa.String(length=40), nullable=True),
+        sa.Column("expires_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_reservations_quantity_positive")),
+        sa.ForeignKeyConstraint(
+            ["location_id"], ["locations.id"], name=op.f("fk_reservations_location_id_locations")
+        ),
+        sa.ForeignKeyConstraint(["sku_id"], ["skus.id"], name=op.f("fk_reservations_sku_id_skus")),
+        sa.ForeignKeyConstraint(
+            ["supply_line_id"],
+            ["purchase_order_lines.id"],
+            name=op.f("fk_reservations_supply_line_id_purchase_order_lines"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reservations")),
+    )
+    with op.batch_alter_table("reservations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_reservations_hold_id"), ["hold_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_reservations_order_id"), ["order_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_reservations_order_line_id"), ["order_line_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_reservations_sku_location_status", ["sku_id", "location_id", "status"], unique=False
+        )
+        batch_op.create_index(
+            "ix_reservations_status_expires_at", ["status", "expires_at"], unique=False
+        )
+        batch_op.create_index("ix_reservations_supply_line_id", ["supply_line_id"], unique=False)
+
+    op.create_table(
+        "sourcing_fulfillments",
+        sa.Column("fulfillment_id", sa.String(length=40), nullable=False),
+        sa.Column("order_id", sa.String(length=40), nullable=False),
+        sa.Column("decision_id", sa.String(length=40), nullable=True),
+        sa.Column("location_id", sa.String(length=40), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("ship_to_location_id", sa.String(length=40), nullable=True),
+        sa.Column("ship_by", sa.Date(), nullable=True),
+        sa.Column("deliver_by", sa.Date(), nullable=True),
+        sa.Column("ready_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["fulfillment_id"],
+            ["fulfillments.id"],
+            name=op.f("fk_sourcing_fulfillments_fulfillment_id_fulfillments"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["location_id"],
+            ["locations.id"],
+            name=op.f("fk_sourcing_fulfillments_location_id_locations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["ship_to_location_id"],
+            ["locations.id"],
+            name=op.f("fk_sourcing_fulfillments_ship_to_location_id_locations"),
+        ),
+        sa.PrimaryKeyConstraint("fulfillment_id", name=op.f("pk_sourcing_fulfillments")),
+    )
+    with op.batch_alter_table("sourcing_fulfillments", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_sourcing_fulfillments_order_id"), ["order_id"], unique=False
+        )
+
+    op.create_table(
+        "invoice_lines",
+        sa.Column("invoice_id", sa.String(length=40), nullable=False),
+        sa.Column("line_no", sa.Integer(), nullable=False),
+        sa.Column("order_line_id", sa.String(length=40), nullable=True),
+        sa.Column("sku", sa.String(length=100), nullable=True),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("unit_price", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("discount", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("net", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("tax_rate", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("tax", switchyard.db.types.Amount(), nullable=False),
+        sa.Column("gross", switchyard.db.types.Amount(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"], ["invoices.id"], name=op.f("fk_invoice_lines_invoice_id_invoices")
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_line_id"],
+            ["order_lines.id"],
+            name=op.f("fk_invoice_lines_order_line_id_order_lines"),
+        ),
+        sa.PrimaryKeyConstraint("invoice_id", "line_no", name=op.f("pk_invoice_lines")),
+    )
+    op.create_table(
+        "package_items",
+        sa.Column("package_id", sa.String(length=40), nullable=False),
+        sa.Column("order_line_id", sa.String(length=40), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_line_id"],
+            ["order_lines.id"],
+            name=op.f("fk_package_items_order_line_id_order_lines"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["package_id"], ["packages.id"], name=op.f("fk_package_items_package_id_packages")
+        ),
+        sa.PrimaryKeyConstraint("package_id", "order_line_id", name=op.f("pk_package_items")),
+    )
+    op.create_table(
+        "tracking_events",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("carrier", sa.String(length=64), nullable=False),
+        sa.Column("carrier_event_id", sa.String(length=100), nullable=False),
+        sa.Column("package_id", sa.String(length=40), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("occurred_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("location", sa.String(length=200), nullable=True),
+        sa.Column("description", sa.String(length=500), nullable=True),
+        sa.Column("received_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["package_id"], ["packages.id"], name=op.f("fk_tracking_events_package_id_packages")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tracking_events")),
+        sa.UniqueConstraint(
+            "carrier", "carrier_event_id", name=op.f("uq_tracking_events_carrier_carrier_event_id")
+        ),
+    )
+    with op.batch_alter_table("tracking_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_tracking_events_package_id"), ["package_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("tracking_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tracking_events_package_id"))
+
+    op.drop_table("tracking_events")
+    op.drop_table("package_items")
+    op.drop_table("invoice_lines")
+    with op.batch_alter_table("sourcing_fulfillments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sourcing_fulfillments_order_id"))
+
+    op.drop_table("sourcing_fulfillments")
+    with op.batch_alter_table("reservations", schema=None) as batch_op:
+        batch_op.drop_index("ix_reservations_supply_line_id")
+        batch_op.drop_index("ix_reservations_status_expires_at")
+        batch_op.drop_index("ix_reservations_sku_location_status")
+        batch_op.drop_index(batch_op.f("ix_reservations_order_line_id"))
+        batch_op.drop_index(batch_op.f("ix_reservations_order_id"))
+        batch_op.drop_index(batch_op.f("ix_reservations_hold_id"))
+
+    op.drop_table("reservations")
+    op.drop_table("payment_transactions")
+    with op.batch_alter_table("packages", schema=None) as batch_op:
+        batch_op.drop_index("ix_packages_tracking_number")
+
+    op.drop_table("packages")
+    with op.batch_alter_table("invoices", schema=None) as batch_op:
+        batch_op.drop_index("ix_invoices_order_id")
+
+    op.drop_table("invoices")
     op.drop_table("fulfillment_lines")
+    op.drop_table("webhook_attempts")
+    with op.batch_alter_table("transfer_lines", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_transfer_lines_transfer_id"))
+        batch_op.drop_index(batch_op.f("ix_transfer_lines_sku_id"))
+
+    op.drop_table("transfer_lines")
     with op.batch_alter_table("stock_movements", schema=None) as batch_op:
         batch_op.drop_index("ix_stock_movements_sku_location")
+        batch_op.drop_index("ix_stock_movements_location_occurred")
 
     op.drop_table("stock_movements")
     with op.batch_alter_table("stock_levels", schema=None) as batch_op:
         batch_op.drop_index("ix_stock_levels_location_id")
 
     op.drop_table("stock_levels")
-    with op.batch_alter_table("reservations", schema=None) as batch_op:
-        batch_op.drop_index("ix_reservations_sku_location_status")
-        batch_op.drop_index(batch_op.f("ix_reservations_order_id"))
+    op.drop_table("sourcing_decisions")
+    op.drop_table("sourcing_active_profiles")
+    op.drop_table("sku_inventory_policies")
+    with op.batch_alter_table("purchase_order_lines", schema=None) as batch_op:
+        batch_op.drop_index("ix_purchase_order_lines_sku_id")
 
-    op.drop_table("reservations")
+    op.drop_table("purchase_order_lines")
     with op.batch_alter_table("prices", schema=None) as batch_op:
         batch_op.drop_index("ix_prices_channel_currency")
 
     op.drop_table("prices")
+    op.drop_table("pick_slots")
+    with op.batch_alter_table("payments", schema=None) as batch_op:
+        batch_op.drop_index("ix_payments_order_id")
+
+    op.drop_table("payments")
     with op.batch_alter_table("order_lines", schema=None) as batch_op:
-        batch_op.drop_index("ix_order_lines_sku_id")
+        batch_op.drop_index("ix_order_lines_sku_id_order_id")
 
     op.drop_table("order_lines")
+    with op.batch_alter_table("order_holds", schema=None) as batch_op:
+        batch_op.drop_index("ix_order_holds_type_released_at_order_id")
+        batch_op.drop_index("ix_order_holds_order_id")
+
+    op.drop_table("order_holds")
     op.drop_table("kit_components")
     with op.batch_alter_table("fulfillments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fulfillments_wave_id"))
+        batch_op.drop_index("ix_fulfillments_status_pickup_deadline")
         batch_op.drop_index(batch_op.f("ix_fulfillments_order_id"))
         batch_op.drop_index("ix_fulfillments_location_status_id")
+        batch_op.drop_index("ix_fulfillments_location_id_order_id")
 
     op.drop_table("fulfillments")
+    with op.batch_alter_table("draft_orders", schema=None) as batch_op:
+        batch_op.drop_index("ix_draft_orders_status_id")
+
+    op.drop_table("draft_orders")
+    op.drop_table("channel_protections")
+    op.drop_table("carrier_transit_days")
+    op.drop_table("carrier_rates")
+    with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
+        batch_op.drop_index("ix_webhook_deliveries_order_seq")
+        batch_op.drop_index("ix_webhook_deliveries_order_id")
+        batch_op.drop_index("ix_webhook_deliveries_due")
+
+    op.drop_table("webhook_deliveries")
+    with op.batch_alter_table("transfers", schema=None) as batch_op:
+        batch_op.drop_index("ix_transfers_to_location_status")
+
+    op.drop_table("transfers")
+    op.drop_table("sourcing_profiles")
+    op.drop_table("sourcing_location_settings")
     with op.batch_alter_table("skus", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_skus_product_id"))
         batch_op.drop_index(batch_op.f("ix_skus_barcode"))
 
     op.drop_table("skus")
+    with op.batch_alter_table("purchase_orders", schema=None) as batch_op:
+        batch_op.drop_index("ix_purchase_orders_location_status")
+
+    op.drop_table("purchase_orders")
+    with op.batch_alter_table("pick_waves", schema=None) as batch_op:
+        batch_op.drop_index("ix_pick_waves_location_id")
+
+    op.drop_table("pick_waves")
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.drop_index("ix_orders_status_id")
         batch_op.drop_index("ix_orders_placed_at")
-        batch_op.drop_index("ix_orders_email")
-        batch_op.drop_index("ix_orders_customer_id")
+        batch_op.drop_index("ix_orders_phone_id")
+        batch_op.drop_index("ix_orders_held_since_id")
+        batch_op.drop_index("ix_orders_external_id")
+        batch_op.drop_index("ix_orders_email_id")
+        batch_op.drop_index("ix_orders_customer_id_id")
+        batch_op.drop_index("ix_orders_channel_id_id")
 
     op.drop_table("orders")
-    with op.batch_alter_table("customer_addresses", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_customer_addresses_customer_id"))
-
     op.drop_table("customer_addresses")
+    with op.batch_alter_table("company_rules", schema=None) as batch_op:
+        batch_op.drop_index("ix_company_rules_channel_id")
+
+    op.drop_table("company_rules")
     op.drop_table("channel_locations")
+    op.drop_table("channel_inventory_settings")
+    op.drop_table("carrier_services")
+    op.drop_table("webhook_relay_cursors")
+    op.drop_table("webhook_endpoints")
+    op.drop_table("sourcing_order_promises")
     op.drop_table("products")
     op.drop_table("locations")
+    op.drop_table("invoice_counters")
     op.drop_table("idempotency_keys")
+    op.drop_table("geo_centroids")
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index("ix_events_order_id_seq")
         batch_op.drop_index("ix_events_aggregate")
 
     op.drop_table("events")
+    op.drop_table("embargoes")
+    with op.batch_alter_table("denied_parties", schema=None) as batch_op:
+        batch_op.drop_index("ix_denied_parties_source_id")
+
+    op.drop_table("denied_parties")
     op.drop_table("customers")
+    op.drop_table("compliance_state")
     op.drop_table("channels")
+    op.drop_table("carriers")
     op.drop_table("api_keys")
     # ### end Alembic commands ###

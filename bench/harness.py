@@ -1,0 +1,110 @@
+"""Shared benchmark plumbing: a scratch PostgreSQL database, a server, SQL statement counts."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+from sqlalchemy import Engine, create_engine, event, text
+
+from switchyard.db.engine import make_engine
+from switchyard.db.migrate import upgrade
+from switchyard.db.uow import Database
+
+PG_ADMIN = os.environ.get(
+    "SWITCHYARD_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+@contextlib.contextmanager
+def scratch_postgres(name: str) -> Iterator[str]:
+    """A fresh PostgreSQL database, migrated, dropped afterwards; yields its URL."""
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def server(url: str, workers: int, extra_env: dict[str, str] | None = None) -> Iterator[int]:
+    """``switchyard serve`` in subprocesses against ``url``; yields the port."""
+    port = free_port()
+    env = {**os.environ, "SWITCHYARD_DATABASE_URL": url, **(extra_env or {})}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "switchyard.api.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
+                    break
+            time.sleep(0.1)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+class StatementCounter:
+    """Counts SQL statements sent on an engine (executemany counts once)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._on_execute)
+
+    def _on_execute(self, *args: object) -> None:
+        self.count += 1
+
+    @contextlib.contextmanager
+    def measure(self) -> Iterator[list[int]]:
+        before = self.count
+        box = [0]
+        yield box
+        box[0] = self.count - before
+
+
+def database(url: str) -> Database:
+    return Database(make_engine(url))

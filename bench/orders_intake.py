@@ -1,0 +1,100 @@
+"""Order intake: orders per second through POST /api/v1/orders, on PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from typing import Any
+
+from bench import harness, loadgen, setup_data
+from switchyard.kernel.events import Actor
+from switchyard.orders import service
+from switchyard.orders.schemas import OrderCreate
+
+LINES = 3
+
+
+def order_json(i: int, skus: list[dict[str, Any]], prefix: str) -> dict[str, Any]:
+    return {
+        "channel": "bench",
+        "external_id": f"{prefix}-{i}",
+        "customer": {"email": f"c{i % 5000}@example.com", "name": "Bench Customer"},
+        "shipping_address": {
+            "line1": "Invalidenstrasse 12",
+            "city": "Berlin",
+            "postal_code": "10115",
+            "country_code": "DE",
+        },
+        "lines": [
+            {"sku": skus[(i * 7 + k) % len(skus)]["sku"], "quantity": 1} for k in range(LINES)
+        ],
+    }
+
+
+def statements_per_order(db: Any, skus: list[dict[str, Any]]) -> float:
+    counter = harness.StatementCounter(db.engine)
+    n = 50
+    with counter.measure() as box:
+        for i in range(n):
+            cmd = OrderCreate.model_validate(order_json(i, skus, "count"))
+            db.run(Actor.system("bench"), lambda uow, cmd=cmd: service.place_order(uow, cmd))
+    return box[0] / n
+
+
+def run_intake(url: str, workers: int, seconds: float, concurrency: int) -> dict[str, Any]:
+    db = harness.database(url)
+    data = setup_data.build(db, skus=300, locations=1, stock=1_000_000)
+    per_order = statements_per_order(db, data["skus"])
+    db.engine.dispose()
+    headers = {"Authorization": f"Bearer {data['key']}"}
+
+    def make(i: int) -> bytes:
+        body = json.dumps(order_json(i, data["skus"], "load")).encode()
+        return loadgen.request_bytes("POST", "/api/v1/orders", headers, body)
+
+    with harness.server(url, workers) as port:
+        loadgen.run("127.0.0.1", port, make, concurrency=concurrency, total=200)  # warm up
+        result = loadgen.run(
+            "127.0.0.1", port, lambda i: make(i + 10**7), concurrency=concurrency, seconds=seconds
+        )
+    return {
+        "orders_per_s": result.rate(201),
+        "p50_ms": result.percentile(50),
+        "p99_ms": result.percentile(99),
+        "statuses": dict(result.statuses),
+        "statements_per_order": per_order,
+    }
+
+
+def main(seconds: float = 15.0) -> None:
+    workers = int(os.environ.get("BENCH_WORKERS", "2"))
+    print(f"order intake ({LINES}-line orders), {harness.machine()}")
+    with harness.scratch_postgres("switchyard_bench_intake") as url:
+        pg = run_intake(url, workers, seconds, concurrency=64)
+    print(
+        f"  PostgreSQL, {workers} server processes: {pg['orders_per_s']:.0f} orders/s, "
+        f"p50 {pg['p50_ms']:.1f} ms, p99 {pg['p99_ms']:.1f} ms, "
+        f"{pg['statements_per_order']:.1f} SQL statements/order, statuses {pg['statuses']}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        from switchyard.cli.context import open_database
+
+        open_database(harness_settings(url)).engine.dispose()
+        lite = run_intake(url, 1, seconds, concurrency=16)
+    print(
+        f"  SQLite, 1 server process: {lite['orders_per_s']:.0f} orders/s, "
+        f"p50 {lite['p50_ms']:.1f} ms, p99 {lite['p99_ms']:.1f} ms, "
+        f"{lite['statements_per_order']:.1f} SQL statements/order, statuses {lite['statuses']}"
+    )
+
+
+def harness_settings(url: str) -> Any:
+    from switchyard.config import Settings
+
+    return Settings(database_url=url)
+
+
+if __name__ == "__main__":
+    main()

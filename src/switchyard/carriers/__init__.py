@@ -1,0 +1,1 @@
+"""Carriers context: carrier services, rate tables, transit days, zones, tracking numbers."""

@@ -1,0 +1,85 @@
+"""``switchyard demo`` and ``switchyard run``: demo data and a one-command local server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from switchyard.auth.service import authenticate, create_api_key
+from switchyard.cli.context import open_database
+from switchyard.config import Settings
+from switchyard.db.uow import Database
+from switchyard.demo import loader
+from switchyard.kernel.events import Actor
+
+console = Console()
+KEY_FILE = Path("var/admin-api-key")
+
+
+def load_demo(db: Database, orders: int) -> None:
+    with Progress(
+        TextColumn("{task.description:>10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+
+        def progress(label: str, total: int) -> Iterator[int]:
+            task = bar.add_task(label, total=total)
+            for i in range(total):
+                yield i
+                bar.advance(task)
+
+        counts = loader.load(db, progress, orders_count=orders)
+    console.print("demo loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+def demo(orders: int = typer.Option(300, help="how many demo orders to place")) -> None:
+    """Load the demo retailer: channels, ~10 locations, a few hundred SKUs, stock and orders."""
+    db = open_database()
+    if loader.already_loaded(db):
+        console.print("the demo data is already loaded")
+        return
+    load_demo(db, orders)
+
+
+def _admin_key(db: Database) -> str:
+    """The local admin key kept in var/ (created on first run; recreated if revoked)."""
+    actor = Actor.system("make run")
+    if KEY_FILE.exists():
+        raw = KEY_FILE.read_text().strip()
+        if db.run(actor, lambda uow: authenticate(uow, raw), read_only=True) is not None:
+            return raw
+    _, raw = db.run(actor, lambda uow: create_api_key(uow, "local admin (make run)", ["admin"]))
+    KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+    KEY_FILE.write_text(raw + "\n")
+    os.chmod(KEY_FILE, 0o600)
+    return raw
+
+
+def run(
+    host: str = typer.Option("127.0.0.1", help="address to listen on"),
+    port: int = typer.Option(8000, help="port to listen on"),
+) -> None:
+    """Migrate, load the demo on first run, print the URL and an admin key, and serve."""
+    settings = Settings.from_env()
+    db = open_database(settings)
+    if not loader.already_loaded(db):
+        load_demo(db, 300)
+    key = _admin_key(db)
+    db.engine.dispose()
+    url = f"http://{host}:{port}"
+    console.print(f"\n[bold green]Switchyard[/] on {settings.database_url}")
+    console.print(f"  API docs  {url}/docs")
+    console.print(f"  admin key {key}")
+    console.print(
+        f"  try:      curl -H 'Authorization: Bearer {key}' {url}/api/v1/orders?limit=2\n"
+    )
+    uvicorn.run("switchyard.api.asgi:app", host=host, port=port, log_level="info")

@@ -1,0 +1,1 @@
+"""Compliance context: the restricted-party list, the embargo list and screening settings."""

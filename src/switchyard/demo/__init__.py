@@ -1,0 +1,1 @@
+"""Demo data: a realistic small retailer to explore Switchyard with (``switchyard demo``)."""

@@ -1,0 +1,254 @@
+"""Fulfillments: the work one location does for one order, and its lifecycle.
+
+Ship:    created -> released -> accepted -> (picking) -> picked -> packed -> shipped -> delivered
+Pickup:  created -> released -> accepted -> (picking) -> picked -> (packed) -> ready_for_pickup
+         -> picked_up
+Cancelled (also after a rejection, a short pick of everything or an uncollected pickup) is
+possible until the units leave. Every transition is idempotent: asking for the state a
+fulfillment is already in changes nothing (``False`` is returned), so a location or 3PL may
+safely resend an update. Steps that need no input (release, accept) are implied by later
+ones and recorded as inferred; ``catch_up`` infers every missing step for an external
+system reporting out of order. Each change is appended to ``steps``, which the service
+turns into events.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from switchyard.fulfillment import shipping
+from switchyard.fulfillment.packages import Package, PackageSpec, PackPlan
+from switchyard.fulfillment.picking import check_picked
+from switchyard.fulfillment.shipping import Label
+from switchyard.fulfillment.status import (
+    CANCELLABLE,
+    OPEN,
+    RANK,
+    REJECTABLE,
+    SHIP,
+    Status,
+    Step,
+)
+from switchyard.fulfillment.status import Status as S
+from switchyard.kernel.errors import Conflict, FieldError, ValidationFailed
+
+__all__ = ["OPEN", "Fulfillment", "FulfillmentLine", "Status", "Step", "new_pickup_code"]
+
+
+@dataclass(slots=True)
+class FulfillmentLine:
+    order_line_id: str
+    sku_id: str
+    quantity: int  # units this location delivers (reduced by a short pick)
+    qty_picked: int = 0
+    qty_packed: int = 0
+    qty_short: int = 0  # units not found when picking, handed back for re-sourcing
+
+
+@dataclass(slots=True)
+class Fulfillment:
+    id: str
+    order_id: str
+    location_id: str
+    status: str
+    lines: list[FulfillmentLine] = field(default_factory=list)
+    carrier: str | None = None
+    tracking_number: str | None = None
+    version: int = 1
+    delivery_method: str = SHIP
+    packages: list[Package] = field(default_factory=list)
+    wave_id: str | None = None
+    cancel_reason: str | None = None
+    note: str | None = None
+    pickup_code: str | None = None
+    pickup_deadline: datetime | None = None
+    promised_delivery: date | None = None
+    blocked_by: str | None = None  # not stored: why no work may be done now (order held)
+    steps: list[Step] = field(default_factory=list)  # not stored: changes since loading
+
+    def record(
+        self, status: str, name: str | None = None, inferred: bool = False, **data: Any
+    ) -> None:
+        """Move to ``status`` and note the step (named ``name``, default the status)."""
+        self.status = status
+        self.steps.append(Step(name or status, inferred, data))
+
+    def require_live(self) -> None:
+        if self.status == S.CANCELLED:
+            raise Conflict("fulfillment_cancelled", f"fulfillment {self.id} is cancelled")
+
+    def require_not_past(self, target: str) -> None:
+        self.require_live()
+        if RANK[self.status] > RANK[target]:
+            raise Conflict(
+                "invalid_transition",
+                f"fulfillment {self.id} is already {self.status}; it cannot become {target}",
+                extra={"current_status": self.status},
+            )
+
+    def imply(self, target: str) -> None:
+        """Take release and accept, which need no input, as implied by a later step."""
+        if self.status == S.CREATED and RANK[target] > RANK[S.RELEASED]:
+            self.require_unblocked()
+            self.record(S.RELEASED, inferred=True)
+        if self.status == S.RELEASED and RANK[target] > RANK[S.ACCEPTED]:
+            self.record(S.ACCEPTED, inferred=True)
+
+    def require_unblocked(self) -> None:
+        """Refuse to release, or to start work, while the order is held. Units already
+        picked go on: a hold is about the rest of the order (cancel to stop a parcel)."""
+        if self.blocked_by:
+            raise Conflict(
+                self.blocked_by,
+                f"fulfillment {self.id} may not be worked on now: {self.blocked_by}",
+            )
+
+    def line(self, order_line_id: str) -> FulfillmentLine:
+        for ln in self.lines:
+            if ln.order_line_id == order_line_id:
+                return ln
+        raise ValidationFailed(
+            "unknown_order_line",
+            f"fulfillment {self.id} has no line {order_line_id}",
+            [FieldError("order_line_id", "unknown_order_line", order_line_id)],
+        )
+
+    def quantities(self) -> dict[str, int]:
+        return {ln.order_line_id: ln.quantity for ln in self.lines if ln.quantity > 0}
+
+    # -- release and acceptance --------------------------------------------------------
+    def release(self) -> bool:
+        if self.status == S.RELEASED:
+            return False
+        self.require_not_past(S.RELEASED)
+        self.require_unblocked()
+        self.record(S.RELEASED)
+        return True
+
+    def accept(self) -> bool:
+        if self.status == S.ACCEPTED:
+            return False
+        self.require_not_past(S.ACCEPTED)
+        self.require_unblocked()
+        self.imply(S.ACCEPTED)
+        self.record(S.ACCEPTED)
+        return True
+
+    def reject(self, reason: str | None = None) -> bool:
+        """The location will not do it: cancelled, its units handed back for re-sourcing."""
+        if self.status == S.CANCELLED and self.cancel_reason == "rejected":
+            return False
+        self.require_live()
+        if self.status == S.CREATED:
+            raise Conflict("not_released", f"fulfillment {self.id} has not been released")
+        if self.status not in REJECTABLE:
+            raise Conflict(
+                "invalid_transition",
+                f"fulfillment {self.id} is already {self.status}: report a short pick instead",
+                extra={"current_status": self.status},
+            )
+        self.cancel_reason, self.note = "rejected", reason
+        self.record(S.CANCELLED, "rejected", reason=reason, quantities=self.quantities())
+        return True
+
+    def cancel(self, reason: str = "cancelled", note: str | None = None) -> bool:
+        if self.status == S.CANCELLED:
+            return False
+        if self.status not in CANCELLABLE:
+            raise Conflict("fulfillment_shipped", f"fulfillment {self.id} has already shipped")
+        self.cancel_reason, self.note = reason, note
+        self.record(
+            S.CANCELLED, "cancelled", reason=reason, note=note, quantities=self.quantities()
+        )
+        return True
+
+    # -- picking -----------------------------------------------------------------------
+    def start_picking(self, wave_id: str | None = None) -> bool:
+        if wave_id is not None:
+            self.wave_id = wave_id
+        if self.status == S.PICKING:
+            return False
+        self.require_not_past(S.PICKING)
+        self.require_unblocked()
+        self.imply(S.PICKING)
+        self.record(S.PICKING, wave_id=wave_id)
+        return True
+
+    def scan(self, order_line_id: str, quantity: int) -> None:
+        """Units of one line found on the shelf (scanned by SKU code or barcode)."""
+        self.require_not_past(S.PICKING)
+        self.require_unblocked()
+        ln = self.line(order_line_id)
+        if ln.qty_picked + quantity > ln.quantity:
+            raise Conflict(
+                "over_pick",
+                f"line {order_line_id} needs {ln.quantity}; {ln.qty_picked} already scanned",
+                [FieldError("quantity", "over_pick", f"at most {ln.quantity - ln.qty_picked}")],
+            )
+        self.start_picking()
+        ln.qty_picked += quantity
+
+    def pick(self, picked: dict[str, int] | None = None, allow_short: bool = False) -> bool:
+        """Confirm picked quantities per order line. Omitted: as scanned if scanning began,
+        else every line in full. Fewer than asked is an error unless ``allow_short``: then
+        the missing units are a short pick, handed back for re-sourcing."""
+        if self.status == S.PICKED:
+            if picked is not None and any(
+                picked.get(ln.order_line_id, 0) != ln.qty_picked for ln in self.lines
+            ):
+                raise Conflict("already_picked", f"fulfillment {self.id} was picked differently")
+            return False
+        self.require_not_past(S.PICKED)
+        self.require_unblocked()
+        if picked is None:
+            scanned = any(ln.qty_picked for ln in self.lines)
+            picked = {
+                ln.order_line_id: ln.qty_picked if scanned else ln.quantity for ln in self.lines
+            }
+        shorts = check_picked(
+            [(ln.order_line_id, ln.quantity) for ln in self.lines], picked, allow_short
+        )
+        self.imply(S.PICKED)
+        for ln in self.lines:
+            ln.qty_picked = picked.get(ln.order_line_id, 0)
+            ln.qty_short += ln.quantity - ln.qty_picked
+            ln.quantity = ln.qty_picked
+        if shorts:
+            lines = [{"order_line_id": k, "missing": v} for k, v in sorted(shorts.items())]
+            self.steps.append(Step("short_picked", data={"lines": lines, "quantities": shorts}))
+        if not self.quantities():
+            self.cancel_reason = "short_pick"
+            self.record(S.CANCELLED, "cancelled", reason="short_pick", quantities={})
+            return True
+        self.record(S.PICKED)
+        return True
+
+    # -- packing, shipping, delivery, pickup: see shipping.py --------------------------
+    def pack(self, specs: list[PackageSpec] | None = None, plan: PackPlan | None = None) -> bool:
+        return shipping.pack(self, specs, plan)
+
+    def ship(self, carrier: str | None = None, tracking_number: str | None = None) -> bool:
+        return shipping.ship(self, carrier, tracking_number)
+
+    def deliver(self, package_ids: list[str] | None = None) -> bool:
+        return shipping.deliver(self, package_ids)
+
+    def ready_for_pickup(self, code: str, deadline: datetime) -> bool:
+        return shipping.ready_for_pickup(self, code, deadline)
+
+    def picked_up(self, code: str) -> bool:
+        return shipping.picked_up(self, code)
+
+    def label(self, carrier: str, service: str | None, labels: list[Label]) -> bool:
+        return shipping.label(self, carrier, service, labels)
+
+    def catch_up(self, target: str) -> None:
+        shipping.catch_up(self, target)
+
+
+def new_pickup_code() -> str:
+    """Six digits the customer shows at the store counter."""
+    return f"{secrets.randbelow(1_000_000):06d}"

@@ -1,0 +1,195 @@
+"""Fulfillment use cases: create, load under lock, apply a step, store it with its events.
+
+Every use case that changes a fulfillment locks the order row first, then the
+fulfillment, then stock: one lock order everywhere, so concurrent updates never
+deadlock. Use cases touching several fulfillments take them in order id order.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from switchyard.auth.domain import Principal
+from switchyard.db.uow import UnitOfWork
+from switchyard.fulfillment import effects
+from switchyard.fulfillment.domain import OPEN, Fulfillment, FulfillmentLine, Status
+from switchyard.fulfillment.repository import FulfillmentRepository
+from switchyard.fulfillment.status import CANCELLABLE, PICKUP, SHIP, Step
+from switchyard.kernel.clock import utcnow
+from switchyard.kernel.errors import FieldError, ValidationFailed, check_version, not_found
+from switchyard.kernel.events import DomainEvent
+from switchyard.kernel.ids import new_id
+from switchyard.locations.repository import LocationRepository
+from switchyard.orders.domain import Order
+from switchyard.orders.repository import OrderRepository
+
+__all__ = ["OPEN", "advance", "cancel_open_for", "create_for", "get_fulfillment", "locked"]
+
+
+def event(
+    f: Fulfillment, order: Order, type_: str, data: dict[str, Any] | None = None
+) -> DomainEvent:
+    return DomainEvent(
+        type_,
+        "fulfillment",
+        f.id,
+        {"location_id": f.location_id, "status": f.status, **(data or {})},
+        order_id=order.id,
+        channel_id=order.channel_id,
+    )
+
+
+def create_for(
+    uow: UnitOfWork,
+    order: Order,
+    location_id: str,
+    items: list[tuple[str, str, int]],
+    *,
+    delivery_method: str = SHIP,
+    promised_delivery: date | None = None,
+) -> Fulfillment:
+    """A fulfillment at ``location_id`` for (order line id, sku id, quantity) items.
+
+    ``delivery_method`` is ``ship`` or ``pickup`` (collected at that location);
+    ``promised_delivery`` the date promised to the customer, if sourcing made one.
+    """
+    f = Fulfillment(
+        id=new_id("ful"),
+        order_id=order.id,
+        location_id=location_id,
+        status=Status.CREATED,
+        lines=[FulfillmentLine(line_id, sku_id, qty) for line_id, sku_id, qty in items],
+        delivery_method=delivery_method,
+        promised_delivery=promised_delivery,
+    )
+    uow.repo(FulfillmentRepository).add(f)
+    lines = [{"order_line_id": ln.order_line_id, "quantity": ln.quantity} for ln in f.lines]
+    uow.emit(
+        event(f, order, "fulfillment.created", {"lines": lines, "delivery_method": delivery_method})
+    )
+    return f
+
+
+def cancel_open_for(uow: UnitOfWork, order: Order) -> list[Fulfillment]:
+    """Cancel the order's fulfillments whose units have not left (the order is locked and
+    is cancelling its lines and releasing its stock itself)."""
+    repo = uow.repo(FulfillmentRepository)
+    cancelled = []
+    for f in repo.for_order(order.id):
+        if f.status in CANCELLABLE and f.cancel("order_cancelled"):
+            f.steps.clear()
+            repo.save(f)
+            uow.emit(event(f, order, "fulfillment.cancelled", {"reason": "order_cancelled"}))
+            cancelled.append(f)
+    return cancelled
+
+
+def get_fulfillment(uow: UnitOfWork, principal: Principal, fulfillment_id: str) -> Fulfillment:
+    f = uow.repo(FulfillmentRepository).get(fulfillment_id)
+    if f is None:
+        raise not_found("fulfillment", fulfillment_id)
+    principal.require_location(f.location_id)
+    return f
+
+
+def locked(uow: UnitOfWork, principal: Principal, fulfillment_id: str) -> tuple[Order, Fulfillment]:
+    """The order (row locked) and the fulfillment, after checking the key's locations."""
+    where = uow.repo(FulfillmentRepository).location_of(fulfillment_id)
+    if where is None:
+        raise not_found("fulfillment", fulfillment_id)
+    order_id, location_id = where
+    principal.require_location(location_id)
+    order = uow.repo(OrderRepository).get(order_id, lock=True)
+    f = uow.repo(FulfillmentRepository).get(fulfillment_id)
+    if order is None or f is None:
+        raise not_found("fulfillment", fulfillment_id)
+    from switchyard.orders import service as orders  # orders imports fulfillment
+
+    f.blocked_by = None if orders.is_releasable(order) else "order_on_hold"
+    return order, f
+
+
+def persist(uow: UnitOfWork, order: Order, f: Fulfillment, *, force: bool = False) -> Fulfillment:
+    """Apply the steps' effects (stock, order lines, re-sourcing), store the fulfillment
+    and record one event per step; ``force`` stores it even without a step."""
+    steps: list[Step] = list(f.steps)
+    f.steps.clear()
+    if not steps and not force:
+        return f
+    status_before, lines_before = order.status, [ln.snapshot() for ln in order.lines]
+    now = utcnow()
+    names = {s.name for s in steps}
+    stamps: dict[str, Any] = {}
+    if "released" in names:
+        stamps["released_at"] = now
+    if names & {"shipped", "picked_up"}:
+        stamps["shipped_at"] = now
+    if names & {"delivered", "picked_up"}:
+        stamps["delivered_at"] = now
+    uow.repo(FulfillmentRepository).save(f, **stamps)
+    handbacks = effects.apply(uow, order, f, steps)
+    for s in steps:
+        uow.emit(event(f, order, f"fulfillment.{s.name}", {**s.data, "inferred": s.inferred}))
+    if [ln.snapshot() for ln in order.lines] != lines_before:
+        order.updated_at = now
+        uow.repo(OrderRepository).save(order)
+        if order.status != status_before:
+            uow.emit(
+                order.event(f"order.{order.status}", {"from": status_before, "to": order.status})
+            )
+    effects.hand_back(uow, order, handbacks)
+    return f
+
+
+def advance(
+    uow: UnitOfWork,
+    principal: Principal,
+    fulfillment_id: str,
+    action: str,
+    *,
+    expected_version: int | None = None,
+    **details: Any,
+) -> Fulfillment:
+    """Apply one lifecycle step; repeating a step already taken changes nothing."""
+    order, f = locked(uow, principal, fulfillment_id)
+    check_version("fulfillment", expected_version, f.version)
+    getattr(f, action)(**details)
+    return persist(uow, order, f)
+
+
+def update_fulfillment(
+    uow: UnitOfWork,
+    principal: Principal,
+    fulfillment_id: str,
+    expected_version: int | None,
+    values: dict[str, Any],
+) -> Fulfillment:
+    """Change the delivery method (until picked) or the promised delivery date."""
+    order, f = locked(uow, principal, fulfillment_id)
+    check_version("fulfillment", expected_version, f.version)
+    changes: dict[str, Any] = {}
+    method = values.get("delivery_method")
+    if method is not None and method != f.delivery_method:
+        f.require_not_past(Status.PICKED)
+        if method == PICKUP:
+            location = uow.repo(LocationRepository).get(f.location_id) or {}
+            if "pickup" not in (location.get("capabilities") or []):
+                raise ValidationFailed(
+                    "location_cannot_pickup",
+                    "this location does not offer pickup",
+                    [FieldError("delivery_method", "location_cannot_pickup", f.location_id)],
+                )
+        changes["delivery_method"] = {"from": f.delivery_method, "to": method}
+        f.delivery_method = method
+    if "promised_delivery" in values and values["promised_delivery"] != f.promised_delivery:
+        new = values["promised_delivery"]
+        old = f.promised_delivery
+        changes["promised_delivery"] = {
+            "from": old.isoformat() if old else None,
+            "to": new.isoformat() if new else None,
+        }
+        f.promised_delivery = new
+    if changes:
+        f.steps.append(Step("updated", data={"changes": changes}))
+    return persist(uow, order, f)

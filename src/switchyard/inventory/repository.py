@@ -1,0 +1,246 @@
+"""SQL for balances and the movement ledger. Every write is a single conditional statement."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from switchyard.inventory.domain import OPEN, Level, Pair
+from switchyard.inventory.tables import reservations, stock_levels, stock_movements
+
+S = stock_levels.c
+_LEVEL = (S.on_hand, S.reserved, S.safety_stock, S.reorder_point)
+
+
+def _level(row: Any) -> Level | None:
+    if row is None:
+        return None
+    return Level(row.on_hand, row.reserved, row.safety_stock, row.reorder_point)
+
+
+def _pair(sku_id: str, location_id: str) -> Any:
+    return and_(S.sku_id == sku_id, S.location_id == location_id)
+
+
+class StockRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def try_reserve(
+        self, sku_id: str, location_id: str, quantity: int, now: datetime
+    ) -> Level | None:
+        """Reserve only if that many units are available: None when they are not.
+
+        One statement: the row lock and the check are the same step, so concurrent
+        reservations queue on the row and each re-checks the committed balance.
+        """
+        stmt = (
+            update(stock_levels)
+            .where(
+                _pair(sku_id, location_id),
+                S.on_hand - S.reserved - S.safety_stock >= quantity,
+            )
+            .values(reserved=S.reserved + quantity, updated_at=now)
+            .returning(*_LEVEL)
+        )
+        return _level(self.conn.execute(stmt).first())
+
+    def unreserve(self, sku_id: str, location_id: str, quantity: int, now: datetime) -> Level:
+        stmt = (
+            update(stock_levels)
+            .where(_pair(sku_id, location_id))
+            .values(reserved=S.reserved - quantity, updated_at=now)
+            .returning(*_LEVEL)
+        )
+        level = _level(self.conn.execute(stmt).first())
+        assert level is not None, "unreserve on a balance that does not exist"
+        return level
+
+    def force_reserve(self, sku_id: str, location_id: str, quantity: int, now: datetime) -> Level:
+        """Reserve regardless of safety stock (used when stock meets promised preorders)."""
+        stmt = (
+            update(stock_levels)
+            .where(_pair(sku_id, location_id), S.on_hand - S.reserved >= quantity)
+            .values(reserved=S.reserved + quantity, updated_at=now)
+            .returning(*_LEVEL)
+        )
+        level = _level(self.conn.execute(stmt).first())
+        assert level is not None, "force_reserve beyond on_hand"
+        return level
+
+    def add_on_hand(self, sku_id: str, location_id: str, delta: int, now: datetime) -> Level:
+        """Add ``delta`` (>= 0) to on_hand, creating the balance when it is the first."""
+        dialect_insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        ins = dialect_insert(stock_levels).values(
+            sku_id=sku_id,
+            location_id=location_id,
+            on_hand=delta,
+            reserved=0,
+            safety_stock=0,
+            updated_at=now,
+        )
+        stmt = ins.on_conflict_do_update(
+            index_elements=[S.sku_id, S.location_id],
+            set_={"on_hand": S.on_hand + ins.excluded.on_hand, "updated_at": now},
+        ).returning(*_LEVEL)
+        level = _level(self.conn.execute(stmt).first())
+        assert level is not None
+        return level
+
+    def lock(self, sku_id: str, location_id: str) -> Level | None:
+        stmt = select(*_LEVEL).where(_pair(sku_id, location_id)).with_for_update()
+        return _level(self.conn.execute(stmt).first())
+
+    def shift(
+        self, sku_id: str, location_id: str, on_hand: int, reserved: int, now: datetime
+    ) -> Level:
+        """Change on_hand and reserved by these signed amounts (the caller checked them)."""
+        stmt = (
+            update(stock_levels)
+            .where(_pair(sku_id, location_id))
+            .values(on_hand=S.on_hand + on_hand, reserved=S.reserved + reserved, updated_at=now)
+            .returning(*_LEVEL)
+        )
+        level = _level(self.conn.execute(stmt).first())
+        assert level is not None, "shift on a balance that does not exist"
+        return level
+
+    def set_settings(
+        self, sku_id: str, location_id: str, values: dict[str, Any], now: datetime
+    ) -> Level:
+        self.add_on_hand(sku_id, location_id, 0, now)
+        stmt = (
+            update(stock_levels)
+            .where(_pair(sku_id, location_id))
+            .values(**values, updated_at=now)
+            .returning(*_LEVEL)
+        )
+        level = _level(self.conn.execute(stmt).first())
+        assert level is not None
+        return level
+
+    def levels(
+        self, sku_ids: Sequence[str], location_ids: Sequence[str] | None, now: datetime
+    ) -> list[dict[str, Any]]:
+        """Balances with ``expired``: units of open reservations past their expiry."""
+        expired = (
+            select(
+                reservations.c.sku_id,
+                reservations.c.location_id,
+                func.sum(reservations.c.quantity).label("expired"),
+            )
+            .where(
+                reservations.c.sku_id.in_(sku_ids),
+                reservations.c.status == OPEN,
+                reservations.c.expires_at <= now,
+            )
+            .group_by(reservations.c.sku_id, reservations.c.location_id)
+            .subquery()
+        )
+        query = (
+            select(stock_levels, func.coalesce(expired.c.expired, 0).label("expired"))
+            .outerjoin(
+                expired,
+                and_(expired.c.sku_id == S.sku_id, expired.c.location_id == S.location_id),
+            )
+            .where(S.sku_id.in_(sku_ids))
+        )
+        if location_ids is not None:
+            query = query.where(S.location_id.in_(location_ids))
+        rows = self.conn.execute(query.order_by(S.sku_id, S.location_id)).mappings()
+        return [dict(r) for r in rows]
+
+    def get(self, pair: Pair) -> dict[str, Any] | None:
+        row = self.conn.execute(select(stock_levels).where(_pair(*pair))).mappings().first()
+        return dict(row) if row else None
+
+    def page(
+        self,
+        *,
+        sku_id: str | None,
+        location_id: str | None,
+        after: Pair | None,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        query = select(stock_levels)
+        if sku_id:
+            query = query.where(S.sku_id == sku_id)
+        if location_id:
+            query = query.where(S.location_id == location_id)
+        if after:
+            query = query.where(tuple_(S.sku_id, S.location_id) > tuple_(*after))
+        query = query.order_by(S.sku_id, S.location_id).limit(limit + 1)
+        return [dict(r) for r in self.conn.execute(query).mappings()]
+
+    def add_movements(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.conn.execute(insert(stock_movements), rows)
+
+    def movements_page(
+        self, *, sku_id: str | None, location_id: str | None, after_id: str | None, limit: int
+    ) -> list[dict[str, Any]]:
+        m = stock_movements.c
+        query = select(stock_movements)
+        if sku_id:
+            query = query.where(m.sku_id == sku_id)
+        if location_id:
+            query = query.where(m.location_id == location_id)
+        if after_id:
+            query = query.where(m.id > after_id)
+        query = query.order_by(m.id).limit(limit + 1)
+        return [dict(r) for r in self.conn.execute(query).mappings()]
+
+    def movements_since(
+        self, location_id: str, since: datetime, sku_ids: list[str]
+    ) -> dict[str, int]:
+        """Net on_hand change per SKU at a location recorded after ``since``."""
+        m = stock_movements.c
+        query = (
+            select(m.sku_id, func.sum(m.quantity))
+            .where(m.location_id == location_id, m.occurred_at > since)
+            .group_by(m.sku_id)
+        )
+        if len(sku_ids) <= 1000:
+            query = query.where(m.sku_id.in_(sku_ids))
+        return {r[0]: int(r[1]) for r in self.conn.execute(query)}
+
+    def lock_location(self, location_id: str) -> dict[str, Level]:
+        """Lock every balance of a location (in SKU order) for a snapshot."""
+        stmt = (
+            select(S.sku_id, *_LEVEL)
+            .where(S.location_id == location_id)
+            .order_by(S.sku_id)
+            .with_for_update()
+        )
+        return {
+            r.sku_id: Level(r.on_hand, r.reserved, r.safety_stock, r.reorder_point)
+            for r in self.conn.execute(stmt)
+        }
+
+    def insert_levels(self, rows: list[dict[str, Any]]) -> None:
+        """New balances in one executemany (rows: sku_id, location_id, on_hand, updated_at)."""
+        if rows:
+            full = [{"reserved": 0, "safety_stock": 0, **r} for r in rows]
+            self.conn.execute(insert(stock_levels), full)
+
+    def set_on_hand_many(self, location_id: str, values: dict[str, int], now: datetime) -> None:
+        """Overwrite on_hand for many SKUs of one (locked) location in one executemany."""
+        if not values:
+            return
+        stmt = (
+            update(stock_levels)
+            .where(S.location_id == bindparam("b_location"), S.sku_id == bindparam("b_sku"))
+            .values(on_hand=bindparam("b_on_hand"), updated_at=bindparam("b_now"))
+        )
+        self.conn.execute(
+            stmt,
+            [
+                {"b_location": location_id, "b_sku": sku, "b_on_hand": q, "b_now": now}
+                for sku, q in values.items()
+            ],
+        )

@@ -1,0 +1,50 @@
+"""Shipments: stock leaves against the order line's reservation."""
+
+from __future__ import annotations
+
+from switchyard.db.uow import UnitOfWork
+from switchyard.inventory.domain import CONSUMED, Level
+from switchyard.inventory.repository import StockRepository
+from switchyard.inventory.reservation_repository import ReservationRepository
+from switchyard.inventory.signals import emit_change, record_movement
+from switchyard.kernel.clock import utcnow
+from switchyard.kernel.errors import Conflict, FieldError, ValidationFailed
+
+
+def consume(
+    uow: UnitOfWork, order_line_id: str, location_id: str, quantity: int, reference: str
+) -> None:
+    """A shipment left: the line's reservation there shrinks and on_hand goes down."""
+    if quantity <= 0:
+        raise ValidationFailed(
+            "invalid_quantity",
+            "quantity must be positive",
+            [FieldError("quantity", "not_positive", "at least 1")],
+        )
+    now = utcnow()
+    res = uow.repo(ReservationRepository)
+    rows = res.open_for_line(order_line_id, location_id)
+    held = sum(r["quantity"] for r in rows)
+    if held < quantity:
+        raise Conflict(
+            "not_reserved",
+            f"line {order_line_id} has {held} units reserved at {location_id}, not {quantity}",
+            [FieldError("quantity", "not_reserved", f"{held} reserved")],
+        )
+    left = quantity
+    for row in rows:
+        take = min(left, row["quantity"])
+        if take == row["quantity"]:
+            res.set_status(row["id"], CONSUMED, now, consumed=row["consumed"] + take)
+        else:
+            res.shrink(row["id"], take, now, consumed=take)
+        left -= take
+        if left == 0:
+            break
+    pair = (rows[0]["sku_id"], location_id)
+    after = uow.repo(StockRepository).shift(*pair, -quantity, -quantity, now)
+    before = Level(
+        after.on_hand + quantity, after.reserved + quantity, after.safety_stock, after.reorder_point
+    )
+    record_movement(uow, pair, "shipment", -quantity, reference=reference)
+    emit_change(uow, pair, before, after, "shipment", order_id=rows[0]["order_id"])

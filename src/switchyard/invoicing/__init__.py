@@ -1,0 +1,1 @@
+"""Invoicing: an invoice per shipment, credit notes for refunds, gapless numbers, PDFs."""

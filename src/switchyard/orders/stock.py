@@ -1,0 +1,210 @@
+"""Reserving stock for order lines under the channel's and SKUs' backorder policies.
+
+The whole demand goes to ``allocation.allocate`` first (the sourcing rule). Only when
+stock is short are policies read (``inventory.service.policy_for``): ``deny`` lines must
+still be reserved in full (else 409 ``insufficient_stock``), ``backorder`` lines reserve
+what there is and wait for the rest, ``preorder`` lines promise the rest from expected
+supply. Waiting units are allocated later by ``handlers`` when inventory says so.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from switchyard.db.uow import UnitOfWork
+from switchyard.fulfillment import service as fulfillment
+from switchyard.inventory import service as inventory
+from switchyard.inventory.backorders import reserve_with_policy
+from switchyard.inventory.supply_repository import SupplyRepository
+from switchyard.kernel.errors import Conflict, FieldError
+from switchyard.orders import allocation
+from switchyard.orders.domain import Order, OrderLine
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    line_id: str
+    sku_id: str
+    location_id: str
+    quantity: int
+    kind: str  # backorder | preorder
+    expected_at: str | None = None
+
+
+@dataclass(slots=True)
+class Placement:
+    """What one allocation did: units reserved now, and units left waiting."""
+
+    allocations: list[allocation.Allocation] = field(default_factory=list)
+    waiting: list[Waiting] = field(default_factory=list)
+
+
+def allocate_lines(
+    uow: UnitOfWork, order: Order, lines: list[OrderLine], *, exclude: list[str] | None = None
+) -> Placement:
+    """Reserve every unallocated unit of ``lines`` (or let it wait, as policies allow),
+    never at the ``exclude`` locations."""
+    index = {ln.id: i for i, ln in enumerate(order.lines)}
+    demands = [
+        allocation.Demand(index[ln.id], ln.id, ln.sku_id, ln.unallocated)
+        for ln in lines
+        if ln.unallocated > 0
+    ]
+    if not demands:
+        return Placement()
+    where = [order.pickup_location_id] if order.pickup_location_id else None
+    if exclude:
+        where = where or allocation.candidate_locations(uow, order.channel_id)
+        where = [loc for loc in where if loc not in exclude]
+    # Sourcing engine call site (sourcing integration): the engine sources what the
+    # channel's profile allows, anywhere (a pickup store may be supplied by a transfer),
+    # never at ``exclude``; what it leaves open goes to the backorder policies.
+    done = Placement(
+        allocation.allocate(
+            uow, order.id, order.channel_id, demands, order=order, exclude=exclude or (),
+            partial=True,
+        )
+    )  # fmt: skip
+    short = allocation.shortfall(demands, done.allocations)
+    if short:
+        policies = {d.sku_id: inventory.policy_for(uow, order.channel_id, d.sku_id) for d in short}
+        denied = [d for d in short if policies[d.sku_id] == "deny"]
+        if denied:
+            raise allocation.insufficient(denied)
+        used = sorted({a.location_id for a in done.allocations})  # backorders wait there
+        wait_at = used if used and "preorder" not in policies.values() else where
+        later = _with_policies(uow, order, short, policies, wait_at)
+        done.allocations += later.allocations
+        done.waiting += later.waiting
+    for a in done.allocations:
+        order.line(a.line_id).allocate(a.quantity)
+    for w in done.waiting:
+        order.line(w.line_id).backorder(w.quantity)
+    return done
+
+
+def _with_policies(
+    uow: UnitOfWork,
+    order: Order,
+    demands: list[allocation.Demand],
+    policies: dict[str, str],
+    where: list[str] | None,
+) -> Placement:
+    deny = [d for d in demands if policies[d.sku_id] == "deny"]
+    done = Placement(
+        allocation.allocate(uow, order.id, order.channel_id, deny, locations=where) if deny else []
+    )
+    locations = where or allocation.candidate_locations(uow, order.channel_id)
+    for policy in ("backorder", "preorder"):
+        group = [d for d in demands if policies[d.sku_id] == policy]
+        if not group or not locations:
+            continue
+        chosen = _choose(uow, group, locations, policy, {a.location_id for a in done.allocations})
+        requests = [
+            inventory.ReservationRequest(
+                d.sku_id, chosen[d.line_id], d.quantity, order.id, d.line_id
+            )
+            for d in group
+        ]
+        try:
+            outcomes = reserve_with_policy(uow, requests, policy)
+        except Conflict as exc:
+            raise _renumbered(exc, group) from None
+        for d, out in zip(group, outcomes, strict=True):
+            loc = chosen[d.line_id]
+            if out.reserved:
+                done.allocations.append(
+                    allocation.Allocation(d.line_id, d.sku_id, loc, out.reserved)
+                )
+            if out.backordered or out.preordered:
+                eta = out.expected_at.isoformat() if out.expected_at else None
+                kind = "preorder" if out.preordered else "backorder"
+                waiting = out.backordered + out.preordered
+                done.waiting.append(Waiting(d.line_id, d.sku_id, loc, waiting, kind, eta))
+    return done
+
+
+def _choose(
+    uow: UnitOfWork,
+    group: list[allocation.Demand],
+    locations: list[str],
+    policy: str,
+    used: set[str],
+) -> dict[str, str]:
+    """Per line: the location with the most stock (preorders: stock plus free supply),
+    then one that stocks the SKU at all, then one the order already uses."""
+    stock = inventory.available(uow, [d.sku_id for d in group], locations)
+    supply = uow.repo(SupplyRepository)
+    chosen: dict[str, str] = {}
+    for d in group:
+
+        def score(loc: str, d: allocation.Demand = d) -> tuple[int, bool, bool]:
+            have = stock.get((d.sku_id, loc), 0)
+            if policy == "preorder" and have < d.quantity:
+                have += sum(
+                    s["quantity"] - s["received"] - s["preordered"]
+                    for s in supply.open_supply_lines(d.sku_id, loc)
+                )
+            return min(have, d.quantity), (d.sku_id, loc) in stock, loc in used
+
+        chosen[d.line_id] = max(locations, key=score)
+        used.add(chosen[d.line_id])
+    return chosen
+
+
+def _renumbered(exc: Conflict, group: list[allocation.Demand]) -> Conflict:
+    """Inventory names request indexes (``lines.{i}``): name the order's lines instead."""
+    errors = []
+    for e in exc.errors:
+        parts = e.field.split(".")
+        if len(parts) >= 2 and parts[0] == "lines" and parts[1].isdigit():
+            at = group[int(parts[1])].index
+            errors.append(FieldError(f"lines.{at}.quantity", e.code, e.message))
+        else:
+            errors.append(e)
+    return Conflict(exc.code, exc.detail, errors, extra=exc.extra)
+
+
+def record(uow: UnitOfWork, order: Order, done: Placement, *, cause: str) -> None:
+    """Events for what ``allocate_lines`` did, and one fulfillment per location reserved at.
+
+    Call after the order is stored (fulfillments refer to it).
+    """
+    by_location: dict[str, list[allocation.Allocation]] = defaultdict(list)
+    for a in done.allocations:
+        by_location[a.location_id].append(a)
+    if done.allocations:
+        uow.emit(
+            order.event(
+                "order.allocated",
+                {
+                    "cause": cause,
+                    "allocations": [
+                        {"line_id": a.line_id, "location_id": loc, "quantity": a.quantity}
+                        for loc, group in sorted(by_location.items())
+                        for a in group
+                    ],
+                },
+            )
+        )
+    if done.waiting:
+        waiting: list[dict[str, Any]] = [
+            {
+                "line_id": w.line_id,
+                "location_id": w.location_id,
+                "quantity": w.quantity,
+                "kind": w.kind,
+                "expected_at": w.expected_at,
+            }
+            for w in done.waiting
+        ]
+        uow.emit(order.event("order.backordered", {"cause": cause, "lines": waiting}))
+    for location_id, group in sorted(by_location.items()):
+        items = [(a.line_id, a.sku_id, a.quantity) for a in group]
+        # Sourcing call site: a transfer to the pickup store ships; the promised date.
+        method, promised = allocation.fulfilment_terms(uow, order, location_id)
+        fulfillment.create_for(
+            uow, order, location_id, items, delivery_method=method, promised_delivery=promised
+        )

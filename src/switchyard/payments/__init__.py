@@ -1,0 +1,1 @@
+"""Payments: authorizations, captures, refunds and voids per order, with a ledger."""

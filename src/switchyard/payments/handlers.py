@@ -1,0 +1,16 @@
+"""In-transaction reactions of payments: a closed order releases what it cannot use."""
+
+from __future__ import annotations
+
+from switchyard.db.uow import UnitOfWork
+from switchyard.events.bus import subscribe
+from switchyard.kernel.events import DomainEvent
+from switchyard.payments import service
+
+
+def on_order_cancelled(uow: UnitOfWork, event: DomainEvent) -> None:
+    if event.order_id:
+        service.void_unneeded(uow, event.order_id)
+
+
+subscribe("order.cancelled", on_order_cancelled)

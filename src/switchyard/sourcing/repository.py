@@ -1,0 +1,198 @@
+"""All SQL of sourcing: profiles, decisions, promises, location settings, today's load."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from switchyard.fulfillment.tables import fulfillments
+from switchyard.inventory.tables import reservations
+from switchyard.locations.tables import locations
+from switchyard.orders.tables import orders
+from switchyard.sourcing.tables import (
+    sourcing_active_profiles,
+    sourcing_decisions,
+    sourcing_fulfillments,
+    sourcing_location_settings,
+    sourcing_order_promises,
+    sourcing_profiles,
+)
+
+P = sourcing_profiles.c
+A = sourcing_active_profiles.c
+D = sourcing_decisions.c
+SF = sourcing_fulfillments.c
+F = fulfillments.c
+R = reservations.c
+
+
+class SourcingRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def _upsert(self, table: Table, row: dict[str, Any], keys: list[str]) -> None:
+        maker = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        stmt = maker(table).values(**row)
+        changes = {k: v for k, v in row.items() if k not in keys}
+        self.conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=changes))
+
+    # -- decisions ---------------------------------------------------------------------
+    def next_seq(self, order_id: str) -> int:
+        seq = self.conn.execute(select(func.max(D.seq)).where(D.order_id == order_id)).scalar()
+        return int(seq or 0) + 1
+
+    def add_decision(self, row: dict[str, Any]) -> None:
+        self.conn.execute(insert(sourcing_decisions).values(**row))
+
+    def decisions_for(self, order_id: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            select(sourcing_decisions).where(D.order_id == order_id).order_by(D.seq)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+    def latest_decision(self, order_id: str) -> dict[str, Any] | None:
+        row = (
+            self.conn.execute(
+                select(sourcing_decisions)
+                .where(D.order_id == order_id)
+                .order_by(D.seq.desc())
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
+        return dict(row) if row else None
+
+    # -- promises ----------------------------------------------------------------------
+    def add_fulfillment_promise(self, row: dict[str, Any]) -> None:
+        self.conn.execute(insert(sourcing_fulfillments).values(**row))
+
+    def fulfillment_promises(self, order_id: str) -> list[dict[str, Any]]:
+        """The order's fulfillment promises with each fulfillment's current status."""
+        rows = self.conn.execute(
+            select(sourcing_fulfillments, F.status)
+            .join(fulfillments, F.id == SF.fulfillment_id)
+            .where(SF.order_id == order_id)
+            .order_by(SF.fulfillment_id)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+    def fulfillment_promise(self, fulfillment_id: str) -> dict[str, Any] | None:
+        row = (
+            self.conn.execute(
+                select(sourcing_fulfillments).where(SF.fulfillment_id == fulfillment_id)
+            )
+            .mappings()
+            .first()
+        )
+        return dict(row) if row else None
+
+    def put_order_promise(self, row: dict[str, Any]) -> None:
+        self._upsert(sourcing_order_promises, row, ["order_id"])
+
+    def order_promise(self, order_id: str) -> dict[str, Any] | None:
+        row = (
+            self.conn.execute(
+                select(sourcing_order_promises).where(
+                    sourcing_order_promises.c.order_id == order_id
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return dict(row) if row else None
+
+    # -- locations ---------------------------------------------------------------------
+    def locations_with_settings(
+        self, location_ids: Sequence[str]
+    ) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+        """Active locations by id, each with its sourcing settings (None: defaults)."""
+        if not location_ids:
+            return []
+        rows = self.conn.execute(_locations_query(), {"ids": sorted(set(location_ids))})
+        found = []
+        for r in rows.mappings():
+            settings = {k[2:]: r[k] for k in r if k.startswith("s_")}
+            loc = {c.name: r[c.name] for c in locations.c}
+            found.append((loc, settings if settings["location_id"] else None))
+        return found
+
+    def location_settings(self, location_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        if not location_ids:
+            return {}
+        rows = self.conn.execute(
+            select(sourcing_location_settings).where(
+                sourcing_location_settings.c.location_id.in_(list(location_ids))
+            )
+        ).mappings()
+        return {r["location_id"]: dict(r) for r in rows}
+
+    def put_location_settings(self, row: dict[str, Any]) -> None:
+        self._upsert(sourcing_location_settings, row, ["location_id"])
+
+    def fulfillments_since(self, location_ids: Sequence[str], since: datetime) -> dict[str, int]:
+        """Fulfillments created at each location since ``since`` and not cancelled: the
+        shipments its capacity has already been spent on."""
+        if not location_ids:
+            return {}
+        rows = self.conn.execute(_load_query(), {"ids": list(location_ids), "since": since})
+        return {r[0]: int(r[1]) for r in rows}
+
+    def waiting_elsewhere(self, sku_id: str, location_id: str, limit: int) -> list[dict[str, Any]]:
+        """Orders' backordered (waiting) reservations of a SKU at other locations, oldest
+        first (inventory's table, read for re-sourcing)."""
+        rows = self.conn.execute(
+            select(R.id, R.order_id, R.order_line_id, R.location_id, R.quantity)
+            .where(
+                R.sku_id == sku_id,
+                R.status == "waiting",
+                R.location_id != location_id,
+                R.order_id.is_not(None),
+            )
+            .order_by(R.created_at, R.id)
+            .limit(limit)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+    def unreleased_order_ids(self, channel_id: str | None, limit: int) -> list[str]:
+        """Orders (of one channel, or any) with fulfillments still ``created`` (not
+        released), from up to ``limit`` such fulfillments, oldest first."""
+        query = select(F.order_id).where(F.status == "created")
+        if channel_id is not None:
+            query = query.join(orders, orders.c.id == F.order_id).where(
+                orders.c.channel_id == channel_id
+            )
+        rows = self.conn.execute(query.order_by(F.id).limit(limit))
+        return sorted({r[0] for r in rows})
+
+
+@cache
+def _locations_query() -> Any:
+    """Built once: the placement path runs it for every order."""
+    settings = sourcing_location_settings.c
+    extra = [c.label(f"s_{c.name}") for c in settings if c.name != "updated_at"]
+    return (
+        select(locations, *extra)
+        .outerjoin(sourcing_location_settings, settings.location_id == locations.c.id)
+        .where(locations.c.id.in_(bindparam("ids", expanding=True)), locations.c.active.is_(True))
+        .order_by(locations.c.id)
+    )
+
+
+@cache
+def _load_query() -> Any:
+    return (
+        select(F.location_id, func.count())
+        .where(
+            F.location_id.in_(bindparam("ids", expanding=True)),
+            F.created_at >= bindparam("since"),
+            F.status != "cancelled",
+        )
+        .group_by(F.location_id)
+    )

@@ -1,0 +1,1 @@
+"""Webhooks context: subscriptions, fan-out from the outbox, signed delivery with retries."""
