@@ -21,6 +21,15 @@ app.command()(worker.worker)
 console = Console()
 
 
+@app.command("housekeeping")
+def housekeeping_once() -> None:
+    """Run the periodic jobs once (expire cart holds, return uncollected pickups to stock)."""
+    from switchyard.housekeeping import run_once
+
+    for name, result in run_once(open_database()).items():
+        console.print(f"{name}: {result}")
+
+
 @app.command()
 def migrate() -> None:
     """Bring the database schema up to date."""

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from switchyard.cli.context import open_database
+from switchyard.housekeeping import Housekeeper
 from switchyard.webhooks.retries import RetryPolicy
 from switchyard.webhooks.worker import Worker, WorkerSettings
 
@@ -36,6 +37,9 @@ def worker(
         None, help="seconds to keep retrying before dead [86400]"
     ),
     once: bool = typer.Option(False, "--once", help="deliver what is due now, then exit"),
+    housekeeping: bool = typer.Option(
+        True, help="also expire cart holds and uncollected pickups periodically"
+    ),
     worker_id: str | None = typer.Option(None, help="name in the attempt log [host:pid:random]"),
 ) -> None:
     """Deliver webhooks: relay new events, send due deliveries, retry with backoff.
@@ -66,6 +70,9 @@ def worker(
     )
     db = open_database()
     runner = Worker(db, settings, worker_id=worker_id)
+    keeper = Housekeeper(db) if housekeeping and not once else None
+    if keeper:
+        keeper.start()
     try:
         if once:
             made = runner.drain()
@@ -81,5 +88,7 @@ def worker(
         console.print(f"webhook worker {runner.worker_id} running; Ctrl-C to stop")
         runner.run()
     finally:
+        if keeper:
+            keeper.stop()
         runner.close()
         db.engine.dispose()
