@@ -1,17 +1,18 @@
 """Run the benchmarks and print their figures: ``python -m bench [name ...]``.
 
-Names: sourcing, inventory, intake, hot_sku (default: all). Results with the machine they
-ran on belong in docs/benchmarks.md.
+Names: sourcing, sourcing_api, inventory, intake, hot_sku (default: all). Results, with
+the machine they ran on, belong in docs/benchmarks.md.
 """
 
 import sys
 
 
 def main(argv: list[str]) -> int:
-    from bench import hot_sku, inventory_availability, orders_intake, sourcing
+    from bench import hot_sku, inventory_availability, orders_intake, sourcing, sourcing_api
 
     suites = {
         "sourcing": sourcing.main,
+        "sourcing_api": sourcing_api.main,
         "inventory": inventory_availability.main,
         "intake": orders_intake.main,
         "hot_sku": hot_sku.main,

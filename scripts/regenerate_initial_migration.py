@@ -25,6 +25,9 @@ def main() -> int:
         config = alembic_config(f"sqlite:///{Path(tmp) / 'empty.db'}")
         command.revision(config, message="initial schema", autogenerate=True, rev_id="0001")
     generated = next(versions.glob("0001_*.py"))
+    text = generated.read_text()
+    stamp = next(line for line in text.splitlines() if line.startswith("Create Date:"))
+    generated.write_text(text.replace(stamp, "Create Date: regenerated from the declared tables"))
     subprocess.run([sys.executable, "-m", "ruff", "format", str(generated)], check=True)
     subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--fix", "--quiet", str(generated)], check=False

@@ -74,7 +74,8 @@ def allocate_lines(
         if denied:
             raise allocation.insufficient(denied)
         used = sorted({a.location_id for a in done.allocations})  # backorders wait there
-        wait_at = used if used and "preorder" not in policies.values() else where
+        ships = not order.pickup_location_id and "preorder" not in policies.values()
+        wait_at = used if used and ships else where
         later = _with_policies(uow, order, short, policies, wait_at)
         done.allocations += later.allocations
         done.waiting += later.waiting

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 06:36:35.834082
+Create Date: regenerated from the declared tables
 """
 
 from collections.abc import Sequence
