@@ -77,9 +77,8 @@ def run(
     db.engine.dispose()
     url = f"http://{host}:{port}"
     console.print(f"\n[bold green]Switchyard[/] on {settings.database_url}")
-    console.print(f"  API docs  {url}/docs")
-    console.print(f"  admin key {key}")
-    console.print(
-        f"  try:      curl -H 'Authorization: Bearer {key}' {url}/api/v1/orders?limit=2\n"
-    )
+    # plain echo, not Rich: a terminal-width wrap would break the key and the command
+    typer.echo(f"  URL       {url}   (API docs: {url}/docs)")
+    typer.echo(f"  admin key {key}")
+    typer.echo(f"  try       curl -H 'Authorization: Bearer {key}' '{url}/api/v1/orders?limit=2'\n")
     uvicorn.run("switchyard.api.asgi:app", host=host, port=port, log_level="info")
