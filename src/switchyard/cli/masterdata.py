@@ -6,8 +6,6 @@ error codes are the same.
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +25,7 @@ from switchyard.channels.repository import ChannelRepository
 from switchyard.channels.schemas import ChannelCreate
 from switchyard.channels.service import create_channel
 from switchyard.cli.context import cli_actor, open_database
+from switchyard.cli.records import Rows, read_records
 from switchyard.customers.repository import CustomerRepository
 from switchyard.customers.schemas import CustomerCreate
 from switchyard.customers.service import create_customer
@@ -55,9 +54,6 @@ HELP = "\n\n".join(
 _ITEM = re.compile(r"^items\.(\d+)\.?")
 app = typer.Typer(help=HELP, no_args_is_help=True)
 console = Console()
-
-
-Rows = list[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -124,37 +120,6 @@ KINDS = {
         ),
     ]
 }
-
-
-def read_records(path: Path, fmt: str | None) -> Rows:
-    """Records from a JSON or CSV file, as dicts shaped like the API's request bodies."""
-    fmt = (fmt or path.suffix.lstrip(".")).lower()
-    if fmt == "json":
-        data = json.loads(path.read_text(encoding="utf-8"))
-        items = data.get("items") if isinstance(data, dict) else data
-        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise typer.BadParameter('JSON must be a list of objects or {"items": [...]}')
-        return items
-    if fmt != "csv":
-        raise typer.BadParameter(f"unknown format '{fmt}': use json or csv")
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        return [_from_row(row) for row in csv.DictReader(f)]
-
-
-def _from_row(row: dict[str, str | None]) -> dict[str, Any]:
-    record: dict[str, Any] = {}
-    for header, cell in row.items():
-        if not header or cell is None or not cell.strip():
-            continue
-        value: Any = cell.strip()
-        if value[0] in "[{":
-            value = json.loads(value)
-        *parents, leaf = [header] if ":" in header else header.strip().split(".")
-        target = record
-        for part in parents:
-            target = target.setdefault(part, {})
-        target[leaf] = value
-    return record
 
 
 def _fail(message: str, exc: SwitchyardError | None = None, offset: int | None = 0) -> typer.Exit:
