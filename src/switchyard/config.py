@@ -18,6 +18,8 @@ class Settings:
     # Group commit (db/group_commit.py) is off by default: measured on the 2-core machine it
     # does not pay yet (see docs/benchmarks.md); SWITCHYARD_GROUP_COMMIT_THREADS=2 turns it on.
     group_commit_threads: int = 0
+    # Master data read at order intake is cached per process this long (db/ttl_cache.py).
+    master_data_ttl: float = 5.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -27,4 +29,5 @@ class Settings:
             pool_size=int(env.get("SWITCHYARD_POOL_SIZE", "20")),
             max_body_bytes=int(env.get("SWITCHYARD_MAX_BODY_BYTES", str(2 * 1024 * 1024))),
             group_commit_threads=int(env.get("SWITCHYARD_GROUP_COMMIT_THREADS", "0")),
+            master_data_ttl=float(env.get("SWITCHYARD_MASTER_DATA_TTL", "5")),
         )

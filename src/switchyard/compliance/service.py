@@ -11,6 +11,7 @@ from switchyard.compliance.cache import GenerationCache
 from switchyard.compliance.domain import DEFAULT_SETTINGS, validate_embargo, validate_settings
 from switchyard.compliance.party_list import ensure_state, screener
 from switchyard.compliance.repository import ComplianceRepository
+from switchyard.db.ttl_cache import TTLCache
 from switchyard.db.uow import UnitOfWork
 from switchyard.kernel.clock import utcnow
 from switchyard.kernel.errors import Conflict, PreconditionFailed, check_version, not_found
@@ -20,15 +21,17 @@ from switchyard.orders.validation.model import Compliance, Embargo
 
 _embargo_lists: GenerationCache[Mapping[str, Embargo]] = GenerationCache(size=4)
 NO_EMBARGOES: Mapping[str, Embargo] = MappingProxyType({})
+# The settings row, per process for up to ``master_data_ttl`` seconds (``db.ttl_cache``).
+_states = TTLCache("compliance.state")
 
 
 def compliance_inputs(uow: UnitOfWork) -> Compliance:
     """Embargoes, screener and settings for ``ValidationContext.compliance``.
 
-    One small query per call; the screener and embargo map are rebuilt only after a list
-    changed (see ``cache.GenerationCache``).
+    The settings row is cached per process (``db.ttl_cache``); the screener and embargo
+    map are rebuilt only after a list changed (see ``cache.GenerationCache``).
     """
-    state = uow.repo(ComplianceRepository).state()
+    (state,) = _states.get(uow.conn, "state", lambda: (uow.repo(ComplianceRepository).state(),))
     if state is None:
         return Compliance()
     return Compliance(

@@ -11,8 +11,6 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from switchyard.catalog.repository import SkuRepository
-from switchyard.channels.repository import ChannelRepository
 from switchyard.customers.service import match_or_create
 from switchyard.db.uow import UnitOfWork
 from switchyard.fulfillment import service as fulfillment
@@ -26,7 +24,7 @@ from switchyard.kernel.errors import (
     not_found,
 )
 from switchyard.kernel.ids import new_id
-from switchyard.orders import stock
+from switchyard.orders import master_data, stock
 from switchyard.orders.checks import run_checks
 from switchyard.orders.domain import Order, OrderLine
 from switchyard.orders.hold_repository import HoldRepository
@@ -34,10 +32,12 @@ from switchyard.orders.holds_domain import holds_from_findings
 from switchyard.orders.input_checks import require_amounts_fit, require_storable
 from switchyard.orders.repository import OrderRepository
 from switchyard.orders.schemas import OrderCreate
+from switchyard.sourcing import placement
 
 
 def channel_by_ref(uow: UnitOfWork, ref: str) -> dict[str, Any]:
-    channel = uow.repo(ChannelRepository).get(ref)
+    """The channel by id or code (master data: may be ``master_data_ttl`` seconds old)."""
+    channel = master_data.channel(uow, ref)
     if channel is None:
         raise ValidationFailed(
             "unknown_channel",
@@ -64,9 +64,10 @@ def place_order(uow: UnitOfWork, cmd: OrderCreate, *, draft_id: str | None = Non
     currency = cmd.currency or channel["currency"]
     payload["currency"] = currency
     payload["pickup_location_id"] = payload.pop("pickup_location")
-    skus = uow.repo(SkuRepository)
-    by_code = skus.by_codes([ln.sku for ln in cmd.lines])
-    prices = skus.prices_for([r["id"] for r in by_code.values()], channel["id"], currency)
+    by_code = master_data.skus_by_codes(uow, [ln.sku for ln in cmd.lines])
+    prices = master_data.prices_for(
+        uow, [r["id"] for r in by_code.values()], channel["id"], currency
+    )
     for line in payload["lines"]:  # list prices stand in for missing ones (discount checks)
         if line["unit_price"] is None and line["sku"] in by_code:
             line["unit_price"] = prices.get(by_code[line["sku"]]["id"])
@@ -129,6 +130,7 @@ def place_order(uow: UnitOfWork, cmd: OrderCreate, *, draft_id: str | None = Non
     if holds:
         uow.emit(order.event("order.held", {"holds": [h.summary() for h in holds]}))
     placed = stock.Placement()
+    placement.new_order(uow, order.id)
     if not holds or reserves_on_hold(channel):
         placed = stock.allocate_lines(uow, order, order.lines)
     if not uow.repo(OrderRepository).insert(order):

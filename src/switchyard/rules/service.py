@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from switchyard.channels.repository import ChannelRepository
+from switchyard.db.ttl_cache import TTLCache
 from switchyard.db.uow import UnitOfWork
 from switchyard.kernel.clock import utcnow
 from switchyard.kernel.errors import (
@@ -22,9 +23,16 @@ from switchyard.orders.validation.company_rules import rule_errors
 from switchyard.orders.validation.model import CompanyRule
 from switchyard.rules.repository import RuleRepository
 
+_active_rules = TTLCache("rules.active_for_channel")
+
 
 def rules_for_channel(uow: UnitOfWork, channel_id: str | None) -> tuple[CompanyRule, ...]:
-    """The active rules of ``channel_id`` plus the global ones, for ``ValidationContext``."""
+    """The active rules of ``channel_id`` plus the global ones, for ``ValidationContext``
+    (cached per process: up to ``master_data_ttl`` seconds old, see ``db.ttl_cache``)."""
+    return _active_rules.get(uow.conn, channel_id, lambda: _load_rules(uow, channel_id))
+
+
+def _load_rules(uow: UnitOfWork, channel_id: str | None) -> tuple[CompanyRule, ...]:
     return tuple(
         CompanyRule(
             id=r["id"],

@@ -20,6 +20,7 @@ from switchyard.carriers.repository import CarrierRepository
 from switchyard.carriers.zones import Place
 from switchyard.catalog.repository import SkuRepository
 from switchyard.channels.repository import ChannelRepository
+from switchyard.db.ttl_cache import TTLCache
 from switchyard.db.uow import UnitOfWork
 from switchyard.inventory.availability_repository import AvailabilityRepository
 from switchyard.locations.repository import LocationRepository
@@ -39,6 +40,13 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "closes": "20:00",
     "pickup_lead_minutes": 120,
 }
+
+# Master data cached per process (``switchyard.db.ttl_cache``): profiles, locations with
+# their settings, SKU weights and centroids may be ``master_data_ttl`` seconds old.
+_setups = TTLCache("sourcing.setup")
+_locations = TTLCache("sourcing.location")
+_weights = TTLCache("sourcing.weight")
+_centroids = TTLCache("sourcing.centroids")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +91,25 @@ def default_setup(channel_id: str, currency: str) -> Setup:
 
 
 def channel_setup(uow: UnitOfWork, channel_id: str) -> Setup:
-    found = uow.repo(ProfileRepository).channel_profile(channel_id)
-    currency, row = found if found else ("EUR", None)
-    return setup_from_row(row) if row is not None else default_setup(channel_id, currency)
+    def load() -> Setup:
+        found = uow.repo(ProfileRepository).channel_profile(channel_id)
+        currency, row = found if found else ("EUR", None)
+        return setup_from_row(row) if row is not None else default_setup(channel_id, currency)
+
+    return _setups.get(uow.conn, channel_id, load)
+
+
+def _with_settings(
+    uow: UnitOfWork, location_ids: list[str]
+) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """``SourcingRepository.locations_with_settings`` through the cache (id order)."""
+
+    def load(ids: list[str]) -> dict[str, tuple[dict[str, Any], dict[str, Any] | None]]:
+        rows = uow.repo(SourcingRepository).locations_with_settings(ids)
+        return {r["id"]: (r, settings) for r, settings in rows}
+
+    found = _locations.get_many(uow.conn, sorted(set(location_ids)), load)
+    return [found[k] for k in sorted(found)]
 
 
 def _clock(text: str) -> time:
@@ -118,10 +142,9 @@ def network(
     already within the channel's locations and needs no second check."""
     repo = uow.repo(SourcingRepository)
     if scoped and only is not None and not pickup_stores:
-        found = repo.locations_with_settings([*only, *also])
+        found = _with_settings(uow, [*only, *also])
     else:
-        ids = _chosen(uow, channel_id, only, also, pickup_stores)
-        found = repo.locations_with_settings(ids)
+        found = _with_settings(uow, _chosen(uow, channel_id, only, also, pickup_stores))
     used: dict[str, int] = {}
     if with_capacity and not whole_day:
         by_zone: dict[str, list[str]] = defaultdict(list)
@@ -235,8 +258,14 @@ def supplies(uow: UnitOfWork, sku_ids: list[str], channel_id: str) -> list[Incom
 
 def weights(uow: UnitOfWork, sku_ids: list[str]) -> dict[str, Decimal]:
     """Unit weight in kg per SKU id (0 when the catalog does not know it)."""
-    found = uow.repo(SkuRepository).by_refs(sorted(set(sku_ids)))
-    return {row["id"]: Decimal(row["weight_grams"] or 0) / 1000 for row in found.values()}
+
+    def load(refs: list[str]) -> dict[str, tuple[str, Decimal]]:
+        found = uow.repo(SkuRepository).by_refs(refs)
+        return {
+            ref: (row["id"], Decimal(row["weight_grams"] or 0) / 1000) for ref, row in found.items()
+        }
+
+    return dict(_weights.get_many(uow.conn, sorted(set(sku_ids)), load).values())
 
 
 def place_address(uow: UnitOfWork, address: dict[str, Any] | None) -> GeoPoint | None:
@@ -245,7 +274,10 @@ def place_address(uow: UnitOfWork, address: dict[str, Any] | None) -> GeoPoint |
         return None
     country = str(address.get("country_code") or "")
     postal, city = address.get("postal_code"), address.get("city")
-    known = uow.repo(CarrierRepository).centroids_for([Place(country, postal, city)])
+    place = Place(country, postal, city)
+    known = _centroids.get(
+        uow.conn, place, lambda: uow.repo(CarrierRepository).centroids_for([place])
+    )
     return locate(country, postal, city, known)
 
 

@@ -32,6 +32,16 @@ from switchyard.sourcing.repository import SourcingRepository
 _causes: weakref.WeakKeyDictionary[UnitOfWork, str] = weakref.WeakKeyDictionary()
 
 
+# Decision numbers already known in a unit of work, per order: an order being placed has
+# none stored yet (``new_order``), so its decisions need no ``max(seq)`` query.
+_last_seq: weakref.WeakKeyDictionary[UnitOfWork, dict[str, int]] = weakref.WeakKeyDictionary()
+
+
+def new_order(uow: UnitOfWork, order_id: str) -> None:
+    """Say that ``order_id`` is being created in this unit of work (no decisions yet)."""
+    _last_seq.setdefault(uow, {})[order_id] = 0
+
+
 @contextmanager
 def caused_by(uow: UnitOfWork, cause: str) -> Iterator[None]:
     """Decisions recorded inside this block carry ``cause`` in the log."""
@@ -177,7 +187,8 @@ def record(uow: UnitOfWork, sourced: Sourced, *, cause: str | None = None) -> st
     """Store the decision (log, destination, promise); returns its id."""
     repo = uow.repo(SourcingRepository)
     decision, request = sourced.decision, sourced.request
-    seq = repo.next_seq(request.id)
+    seqs = _last_seq.get(uow, {})
+    seq = seqs[request.id] + 1 if request.id in seqs else repo.next_seq(request.id)
     cause = cause or _causes.get(uow)
     if cause is None:
         first = seq == 1
@@ -221,6 +232,8 @@ def record(uow: UnitOfWork, sourced: Sourced, *, cause: str | None = None) -> st
             "created_at": sourced.now,
         }
     )
+    if request.id in seqs:
+        seqs[request.id] = seq
     made.setdefault(uow, {})[request.id] = (decision_id, promise)
     if not decision.shipments:
         refresh_order_promise(uow, request.id, promise)

@@ -1,0 +1,111 @@
+"""The per-process master-data cache: hits skip the database, writes clear it at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import event, update
+
+from switchyard.channels.service import create_channel
+from switchyard.channels.tables import channels
+from switchyard.db import ttl_cache
+from switchyard.db.uow import Database, UnitOfWork
+from switchyard.kernel.events import Actor
+from switchyard.orders import master_data
+from tests.helpers import ref
+
+ACTOR = Actor.system("tests")
+
+
+@pytest.fixture
+def cached() -> Iterator[None]:
+    ttl_cache.configure(60.0)
+    yield
+    ttl_cache.configure(None)
+
+
+class ChannelReads:
+    """Counts queries of the channels table."""
+
+    def __init__(self, database: Database) -> None:
+        self.count = 0
+        self.engine = database.engine
+        event.listen(self.engine, "before_cursor_execute", self.seen)
+
+    def seen(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        self.count += "FROM channels" in statement
+
+    def close(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self.seen)
+
+
+def _channel(database: Database) -> dict[str, Any]:
+    code = ref("CH")
+    return database.run(
+        ACTOR,
+        lambda uow: create_channel(
+            uow, {"code": code, "name": "Cache", "type": "web", "currency": "EUR"}
+        ),
+    )
+
+
+def _read(database: Database, code: str) -> dict[str, Any] | None:
+    return database.run(ACTOR, lambda uow: master_data.channel(uow, code), read_only=True)
+
+
+def test_a_second_read_costs_no_query(database: Database, cached: None) -> None:
+    code = _channel(database)["code"]
+    assert _read(database, code)["name"] == "Cache"  # type: ignore[index]
+    counter = ChannelReads(database)
+    try:
+        assert _read(database, code)["name"] == "Cache"  # type: ignore[index]
+    finally:
+        counter.close()
+    assert counter.count == 0
+
+
+def test_a_committed_write_is_seen_at_once(database: Database, cached: None) -> None:
+    row = _channel(database)
+    assert _read(database, row["code"])["name"] == "Cache"  # type: ignore[index]
+
+    def rename(uow: UnitOfWork) -> dict[str, Any] | None:
+        uow.conn.execute(update(channels).where(channels.c.id == row["id"]).values(name="New"))
+        return master_data.channel(uow, row["code"])  # the writing transaction reads its own
+
+    assert database.run(ACTOR, rename)["name"] == "New"  # type: ignore[index]
+    assert _read(database, row["code"])["name"] == "New"  # type: ignore[index]
+
+
+def test_unknown_rows_are_not_remembered(database: Database, cached: None) -> None:
+    code = ref("CH")
+    assert _read(database, code) is None
+    database.run(
+        ACTOR,
+        lambda uow: create_channel(
+            uow, {"code": code, "name": "Late", "type": "web", "currency": "EUR"}
+        ),
+    )
+    assert _read(database, code)["name"] == "Late"  # type: ignore[index]
+
+
+def test_callers_get_copies(database: Database, cached: None) -> None:
+    code = _channel(database)["code"]
+    _read(database, code)["name"] = "changed by a caller"  # type: ignore[index]
+    assert _read(database, code)["name"] == "Cache"  # type: ignore[index]
+
+
+def test_ttl_zero_reads_every_time(database: Database) -> None:
+    ttl_cache.configure(0.0)
+    try:
+        code = _channel(database)["code"]
+        _read(database, code)
+        counter = ChannelReads(database)
+        try:
+            _read(database, code)
+        finally:
+            counter.close()
+        assert counter.count == 1
+    finally:
+        ttl_cache.configure(None)
