@@ -107,6 +107,13 @@ def locked(uow: UnitOfWork, principal: Principal, fulfillment_id: str) -> tuple[
     from switchyard.orders import service as orders  # orders imports fulfillment
 
     f.blocked_by = None if orders.is_releasable(order) else "order_on_hold"
+    if f.blocked_by is None and f.status == Status.CREATED:
+        from switchyard.orders.master_data import channel
+        from switchyard.payments.service import release_needs_payment
+
+        settings = (channel(uow, order.channel_id) or {}).get("settings") or {}
+        if release_needs_payment(uow, order.id, settings):
+            f.blocked_by = "payment_required"
     return order, f
 
 

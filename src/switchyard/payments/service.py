@@ -84,15 +84,28 @@ def authorize(uow: UnitOfWork, order_id: str, cmd: PaymentCreate) -> Payment:
     return payment
 
 
-def _outstanding(uow: UnitOfWork, order_id: str) -> Decimal:
-    """The order's payable total less what live payments already cover."""
+def uncovered(uow: UnitOfWork, order_id: str) -> Decimal:
+    """How much of the order's payable total no live authorization covers (may be <= 0)."""
     order = load_order(uow, order_id)
     channel = uow.repo(ChannelRepository).get(order.channel_id) or {}
     payments = uow.repo(PaymentRepository).for_order(order_id)
     covered = sum((p.authorized - p.voided for p in payments), Decimal(0))
     pickup = uow.repo(LocationRepository).get(order.pickup_location_id or "") or {}
     country = destination_country(order, (pickup.get("address") or {}).get("country_code"))
-    left = payable_total(order, channel.get("settings") or {}, country) - covered
+    return payable_total(order, channel.get("settings") or {}, country) - covered
+
+
+def release_needs_payment(uow: UnitOfWork, order_id: str, channel_settings: dict) -> bool:
+    """Payment rule for release: a channel with ``release_requires_payment`` releases an
+    order's fulfillments only once its payments (or a pay-on-invoice promise) cover it."""
+    if not channel_settings.get("release_requires_payment"):
+        return False
+    return uncovered(uow, order_id) > 0
+
+
+def _outstanding(uow: UnitOfWork, order_id: str) -> Decimal:
+    """The order's payable total less what live payments already cover."""
+    left = uncovered(uow, order_id)
     if left <= 0:
         raise Conflict("nothing_to_authorize", f"payments already cover order {order_id}")
     return left
