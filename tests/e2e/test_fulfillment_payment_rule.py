@@ -35,3 +35,16 @@ def test_channels_without_the_rule_release_at_once(client, database):
     order = client.post("/api/v1/orders", json=order_body(channel, [(sku, 1)])).json()
     fid = order["fulfillments"][0]["id"]
     assert client.post(f"/api/v1/fulfillments/{fid}/release").json()["status"] == "released"
+
+
+def test_a_pay_on_invoice_promise_counts_as_payment(client, database):
+    channel = make_channel(client, settings={"release_requires_payment": True})
+    loc = make_location(client)
+    sku = make_sku(client, channel)
+    stock(database, sku, loc, 5)
+    order = client.post("/api/v1/orders", json=order_body(channel, [(sku, 1)])).json()
+    fid = order["fulfillments"][0]["id"]
+    assert_problem(client.post(f"/api/v1/fulfillments/{fid}/release"), 409, "payment_required")
+    promise = client.post(f"/api/v1/orders/{order['id']}/payments", json={"provider": "invoice"})
+    assert promise.status_code == 201, promise.text
+    assert client.post(f"/api/v1/fulfillments/{fid}/release").json()["status"] == "released"
