@@ -1,4 +1,8 @@
-"""Order intake: orders per second through POST /api/v1/orders, on PostgreSQL and SQLite."""
+"""Order intake: orders per second through POST /api/v1/orders, on PostgreSQL and SQLite.
+
+The same run first measures the minimal FastAPI + asyncpg reference doing the same writes
+(``bench/intake_reference.py``) and prints Switchyard's rate as a ratio of it.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import os
 import tempfile
 from typing import Any
 
-from bench import harness, loadgen, setup_data
+from bench import harness, intake_reference, loadgen, setup_data
 from switchyard.kernel.events import Actor
 from switchyard.orders import service
 from switchyard.orders.schemas import OrderCreate
@@ -55,6 +59,7 @@ def run_intake(url: str, workers: int, seconds: float, concurrency: int) -> dict
 
     with harness.server(url, workers) as port:
         loadgen.run("127.0.0.1", port, make, concurrency=concurrency, total=200)  # warm up
+        load = os.getloadavg()
         result = loadgen.run(
             "127.0.0.1", port, lambda i: make(i + 10**7), concurrency=concurrency, seconds=seconds
         )
@@ -64,19 +69,32 @@ def run_intake(url: str, workers: int, seconds: float, concurrency: int) -> dict
         "p99_ms": result.percentile(99),
         "statuses": dict(result.statuses),
         "statements_per_order": per_order,
+        "load_avg": load,
     }
 
 
 def main(seconds: float = 15.0) -> None:
     workers = int(os.environ.get("BENCH_WORKERS", "2"))
     print(f"order intake ({LINES}-line orders), {harness.machine()}")
+    print(f"  load average before the run: {_load(os.getloadavg())}")
+    with harness.scratch_postgres("switchyard_bench_intake_ref") as url:
+        ref = intake_reference.run(url, workers, seconds, 64, order_json)
+    print(
+        f"  reference FastAPI + asyncpg, same writes, no logic, {workers} server processes: "
+        f"{ref['orders_per_s']:.0f} orders/s, p50 {ref['p50_ms']:.1f} ms, "
+        f"p99 {ref['p99_ms']:.1f} ms, statuses {ref['statuses']}, "
+        f"load average {_load(ref['load_avg'])}"
+    )
     with harness.scratch_postgres("switchyard_bench_intake") as url:
         pg = run_intake(url, workers, seconds, concurrency=64)
     print(
         f"  PostgreSQL, {workers} server processes: {pg['orders_per_s']:.0f} orders/s, "
         f"p50 {pg['p50_ms']:.1f} ms, p99 {pg['p99_ms']:.1f} ms, "
-        f"{pg['statements_per_order']:.1f} SQL statements/order, statuses {pg['statuses']}"
+        f"{pg['statements_per_order']:.1f} SQL statements/order, statuses {pg['statuses']}, "
+        f"load average {_load(pg['load_avg'])}"
     )
+    ratio = pg["orders_per_s"] / ref["orders_per_s"] if ref["orders_per_s"] else float("nan")
+    print(f"  ratio Switchyard/reference on PostgreSQL: {ratio:.3f} (issue target: >= 0.4)")
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
         from switchyard.cli.context import open_database
@@ -88,6 +106,10 @@ def main(seconds: float = 15.0) -> None:
         f"p50 {lite['p50_ms']:.1f} ms, p99 {lite['p99_ms']:.1f} ms, "
         f"{lite['statements_per_order']:.1f} SQL statements/order, statuses {lite['statuses']}"
     )
+
+
+def _load(avg: tuple[float, float, float]) -> str:
+    return " / ".join(f"{x:.2f}" for x in avg) + " (1/5/15 min)"
 
 
 def harness_settings(url: str) -> Any:
