@@ -1,6 +1,6 @@
 """Run the benchmarks and print their figures: ``python -m bench [name ...]``.
 
-Names: sourcing, sourcing_api, inventory, intake, hot_sku (default: all). Results, with
+Names: sourcing, sourcing_api, inventory, intake, hot_sku, search (default: all). Results, with
 the machine they ran on, belong in docs/benchmarks.md.
 """
 
@@ -8,7 +8,14 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    from bench import hot_sku, inventory_availability, orders_intake, sourcing, sourcing_api
+    from bench import (
+        hot_sku,
+        inventory_availability,
+        orders_intake,
+        orders_search,
+        sourcing,
+        sourcing_api,
+    )
 
     suites = {
         "sourcing": sourcing.main,
@@ -16,6 +23,7 @@ def main(argv: list[str]) -> int:
         "inventory": inventory_availability.main,
         "intake": orders_intake.main,
         "hot_sku": hot_sku.main,
+        "search": orders_search.main,
     }
     names = argv or list(suites)
     unknown = [n for n in names if n not in suites]
