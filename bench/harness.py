@@ -61,8 +61,7 @@ def server(url: str, workers: int, extra_env: dict[str, str] | None = None) -> I
         [
             sys.executable,
             "-m",
-            "uvicorn",
-            "switchyard.api.asgi:app",
+            "switchyard.api.serve",
             "--host",
             "127.0.0.1",
             "--port",

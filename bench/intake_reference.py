@@ -177,10 +177,9 @@ def server(url: str, workers: int) -> Iterator[int]:
         [
             sys.executable,
             "-m",
-            "uvicorn",
+            "switchyard.api.serve",
+            "--app",
             "bench.intake_reference:app",
-            "--app-dir",
-            str(ROOT),
             "--host",
             "127.0.0.1",
             "--port",
@@ -191,7 +190,7 @@ def server(url: str, workers: int) -> Iterator[int]:
             "warning",
             "--no-access-log",
         ],
-        env={**os.environ, "SWITCHYARD_DATABASE_URL": url},
+        env={**os.environ, "SWITCHYARD_DATABASE_URL": url, "PYTHONPATH": str(ROOT)},
     )
     try:
         deadline = time.monotonic() + 30

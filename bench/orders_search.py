@@ -164,8 +164,8 @@ def run(url: str, ds: Dataset, workers: int) -> None:
 
 def main() -> None:
     n = int(os.environ.get("BENCH_SEARCH_ORDERS", "1000000"))
-    # One process by default: a sequential client keeps one busy, and uvicorn's --workers N
-    # leaves TCP_NODELAY off (uvicorn issue 3149), adding ~40 ms to every small response.
+    # One process by default: a sequential client keeps one busy. (With several, the harness
+    # serves through switchyard.api.serve, which keeps TCP_NODELAY on: uvicorn issue 3149.)
     workers = int(os.environ.get("BENCH_SEARCH_WORKERS", "1"))
     print(f"order search, {n:,} orders, {workers} server processes, {harness.machine()}")
     with harness.scratch_postgres("switchyard_bench_search") as url:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import typer
-import uvicorn
 from rich.console import Console
 
 from switchyard.cli import apikeys, demo, inventory, masterdata, sourcing, worker
@@ -45,8 +44,10 @@ def serve(
     workers: int = typer.Option(1, help="server processes (use PostgreSQL for more than one)"),
 ) -> None:
     """Start the HTTP API (migrating first)."""
+    from switchyard.api.serve import serve as serve_api
+
     open_database().engine.dispose()
-    uvicorn.run("switchyard.api.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    serve_api(host, port, workers)
 
 
 def main() -> None:
