@@ -6,9 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Connection, Integer, String, Table, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from switchyard.db.crud import insert_for
 from switchyard.db.metadata import metadata
 from switchyard.db.types import UTCDateTime
 
@@ -32,7 +31,7 @@ class IdempotencyRepository:
 
     def claim(self, row: dict[str, Any]) -> bool:
         """Insert an in-progress claim; False when the key is already there."""
-        dialect_insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        dialect_insert = insert_for(self.conn)
         stmt = (
             dialect_insert(idempotency_keys)
             .values(**row)

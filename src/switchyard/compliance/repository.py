@@ -4,11 +4,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from switchyard.compliance.tables import compliance_state, denied_parties, embargoes
-from switchyard.db.crud import keyset_page, update_versioned
+from switchyard.db.crud import insert_for, keyset_page, update_versioned
 
 STATE_ID = "default"
 INSERT_CHUNK = 5_000
@@ -30,7 +28,7 @@ class ComplianceRepository:
         return dict(row) if row else None
 
     def ensure_state(self, defaults: dict[str, Any]) -> None:
-        dialect_insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        dialect_insert = insert_for(self.conn)
         self.conn.execute(
             dialect_insert(compliance_state)
             .values(id=STATE_ID, **defaults)

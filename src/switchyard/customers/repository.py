@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Connection, Insert, Table, insert, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from switchyard.customers.tables import customer_addresses, customers
-from switchyard.db.crud import keyset_page, update_versioned
+from switchyard.db.crud import insert_for, keyset_page, update_versioned
 
 
 def _insert_ignoring_duplicates(conn: Connection, table: Table) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING in the connection's dialect."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table).on_conflict_do_nothing()
+    return insert_for(conn)(table).on_conflict_do_nothing()
 
 
 class EmailTaken(Exception):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from switchyard.kernel.clock import utcnow
 
@@ -49,3 +51,8 @@ def update_versioned(
         .values(**values, version=version + 1, updated_at=utcnow())
     )
     return result.rowcount == 1
+
+
+def insert_for(conn: Connection) -> Any:
+    """``insert`` of the connection's dialect, for ON CONFLICT clauses (the same API on both)."""
+    return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert

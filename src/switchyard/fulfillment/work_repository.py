@@ -7,9 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from switchyard.db.crud import insert_for
 from switchyard.fulfillment.tables import (
     fulfillments,
     packages,
@@ -107,7 +106,7 @@ class WorkRepository:
 
     def add_tracking_event(self, row: dict[str, Any]) -> bool:
         """Store a carrier scan once; False when (carrier, carrier event id) is known."""
-        dialect_insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        dialect_insert = insert_for(self.conn)
         stmt = (
             dialect_insert(tracking_events)
             .values(**row)

@@ -7,9 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, select, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from switchyard.db.crud import insert_for
 from switchyard.inventory.domain import OPEN, Level, Pair
 from switchyard.inventory.tables import reservations, stock_levels, stock_movements
 
@@ -75,7 +74,7 @@ class StockRepository:
 
     def add_on_hand(self, sku_id: str, location_id: str, delta: int, now: datetime) -> Level:
         """Add ``delta`` (>= 0) to on_hand, creating the balance when it is the first."""
-        dialect_insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        dialect_insert = insert_for(self.conn)
         ins = dialect_insert(stock_levels).values(
             sku_id=sku_id,
             location_id=location_id,

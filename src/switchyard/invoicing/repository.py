@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Connection, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from switchyard.db.crud import insert_for
 from switchyard.invoicing.domain import Invoice
 from switchyard.invoicing.tables import invoice_counters, invoice_lines, invoices
 from switchyard.invoicing.taxes import InvoiceLine
@@ -27,7 +26,7 @@ class InvoiceRepository:
         )
         value = self.conn.execute(bump).scalar()
         if value is None:
-            dialect_insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+            dialect_insert = insert_for(self.conn)
             self.conn.execute(
                 dialect_insert(invoice_counters)
                 .values(series=series, last_value=0)

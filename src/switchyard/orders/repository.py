@@ -6,9 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from switchyard.db.crud import insert_for
 from switchyard.kernel.errors import PreconditionFailed
 from switchyard.orders.domain import Order, OrderLine
 from switchyard.orders.search_repository import SearchFilters, search_query
@@ -46,7 +45,7 @@ class OrderRepository:
 
     def insert(self, order: Order) -> bool:
         """Insert a new order; False when (channel, external id) already exists."""
-        dialect_insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        dialect_insert = insert_for(self.conn)
         stmt = (
             dialect_insert(orders)
             .values(

@@ -6,9 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from switchyard.db.crud import insert_for
 from switchyard.kernel.errors import Conflict
 from switchyard.payments.domain import Payment, Transaction, TxKind
 from switchyard.payments.tables import payment_transactions, payments
@@ -26,7 +25,7 @@ class PaymentRepository:
 
     def add(self, p: Payment) -> bool:
         """Insert a payment; False when the provider reference is already recorded."""
-        dialect_insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        dialect_insert = insert_for(self.conn)
         stmt = (
             dialect_insert(payments)
             .values(
@@ -118,7 +117,7 @@ class PaymentRepository:
 
     def add_transaction(self, tx: Transaction) -> bool:
         """Record a ledger entry; False when (payment, kind, reference) is already there."""
-        dialect_insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        dialect_insert = insert_for(self.conn)
         stmt = (
             dialect_insert(payment_transactions)
             .values(

@@ -6,11 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from switchyard.channels.tables import channels
-from switchyard.db.crud import keyset_page
+from switchyard.db.crud import insert_for, keyset_page
 from switchyard.sourcing.tables import sourcing_active_profiles, sourcing_profiles
 
 P = sourcing_profiles.c
@@ -101,7 +99,7 @@ class ProfileRepository:
 
     def claim_active(self, channel_id: str, profile_id: str, at: datetime) -> bool:
         """Name the channel's first active profile; False if another did so meanwhile."""
-        maker = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        maker = insert_for(self.conn)
         stmt = maker(sourcing_active_profiles).values(
             channel_id=channel_id, profile_id=profile_id, activated_at=at
         )

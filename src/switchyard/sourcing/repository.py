@@ -8,9 +8,8 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from switchyard.db.crud import insert_for
 from switchyard.fulfillment.tables import fulfillments
 from switchyard.inventory.tables import reservations
 from switchyard.locations.tables import locations
@@ -37,7 +36,7 @@ class SourcingRepository:
         self.conn = conn
 
     def _upsert(self, table: Table, row: dict[str, Any], keys: list[str]) -> None:
-        maker = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        maker = insert_for(self.conn)
         stmt = maker(table).values(**row)
         changes = {k: v for k, v in row.items() if k not in keys}
         self.conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=changes))

@@ -7,9 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from switchyard.db.crud import insert_for
 from switchyard.events.tables import events
 from switchyard.webhooks.domain import ACTIVE, DELIVERING
 from switchyard.webhooks.tables import (
@@ -31,7 +30,7 @@ class QueueRepository:
         return self.conn.dialect.name == "postgresql"
 
     def _insert_ignoring_duplicates(self, table: Any, rows: Sequence[dict[str, Any]]) -> int:
-        dialect_insert = pg_insert if self._postgres else sqlite_insert
+        dialect_insert = insert_for(self.conn)
         result = self.conn.execute(dialect_insert(table).on_conflict_do_nothing(), list(rows))
         return max(result.rowcount, 0)
 
