@@ -16,14 +16,15 @@ from switchyard.db.engine import make_engine
 from switchyard.db.uow import Database
 from switchyard.kernel.events import Actor
 
-# Each module exposes ``router``; the order is the order of the OpenAPI document.
+# Each module exposes ``router``; the order is the order of the OpenAPI document and of
+# route matching, which tries routes one by one: the busiest (orders, availability) first.
 ROUTERS = [
+    "switchyard.orders.endpoints",
+    "switchyard.inventory.endpoints",
     "switchyard.channels.endpoints",
     "switchyard.locations.endpoints",
     "switchyard.catalog.endpoints",
     "switchyard.customers.endpoints",
-    "switchyard.inventory.endpoints",
-    "switchyard.orders.endpoints",
     "switchyard.orders.amendment_endpoints",
     "switchyard.orders.hold_endpoints",
     "switchyard.orders.draft_endpoints",

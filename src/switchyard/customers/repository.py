@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, insert, or_, select
+from sqlalchemy import Connection, Insert, Table, bindparam, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from switchyard.customers.tables import customer_addresses, customers
@@ -16,6 +16,9 @@ def _insert_ignoring_duplicates(conn: Connection, table: Table) -> Insert:
     return insert_for(conn)(table).on_conflict_do_nothing()
 
 
+_BY_EMAIL = select(customers).where(customers.c.email == bindparam("email"))
+
+
 class EmailTaken(Exception):
     """Another customer already has the email."""
 
@@ -25,11 +28,7 @@ class CustomerRepository:
         self.conn = conn
 
     def by_email(self, email: str) -> dict[str, Any] | None:
-        row = (
-            self.conn.execute(select(customers).where(customers.c.email == email.strip().lower()))
-            .mappings()
-            .first()
-        )
+        row = self.conn.execute(_BY_EMAIL, {"email": email.strip().lower()}).mappings().first()
         return dict(row) if row else None
 
     def get(self, customer_id: str) -> dict[str, Any] | None:

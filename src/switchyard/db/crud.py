@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table, or_, select, update
@@ -55,4 +56,26 @@ def update_versioned(
 
 def insert_for(conn: Connection) -> Any:
     """``insert`` of the connection's dialect, for ON CONFLICT clauses (the same API on both)."""
-    return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    return insert_for_dialect(conn.dialect.name)
+
+
+def insert_for_dialect(dialect: str) -> Any:
+    """``insert`` of the dialect named ``postgresql`` or ``sqlite``."""
+    return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
+@cache
+def _upsert_statement(dialect: str, table: Table, keys: tuple[str, ...], columns: Any) -> Any:
+    stmt = insert_for_dialect(dialect)(table)
+    changes = {c: stmt.excluded[c] for c in columns if c not in keys}
+    return stmt.on_conflict_do_update(index_elements=list(keys), set_=changes)
+
+
+def upsert(conn: Connection, table: Table, row: dict[str, Any], keys: list[str]) -> None:
+    """INSERT ``row``, or on a conflict over ``keys`` overwrite the row's other columns.
+
+    The statement is built once per dialect, table and column set and then executed with
+    parameters, so a hot path pays for neither building it nor computing its cache key.
+    """
+    stmt = _upsert_statement(conn.dialect.name, table, tuple(keys), tuple(row))
+    conn.execute(stmt, row)

@@ -10,6 +10,8 @@ from switchyard.kernel.clock import utcnow
 from switchyard.kernel.events import Actor, DomainEvent
 from switchyard.kernel.ids import new_id
 
+_INSERT = insert(events)
+
 
 class EventRepository:
     def __init__(self, conn: Connection) -> None:
@@ -33,7 +35,7 @@ class EventRepository:
             }
             for e in batch
         ]
-        self.conn.execute(insert(events), rows)
+        self.conn.execute(_INSERT, rows)
 
     def for_order(self, order_id: str, *, after: int | None, limit: int) -> list[dict[str, Any]]:
         query = select(events).where(events.c.order_id == order_id)

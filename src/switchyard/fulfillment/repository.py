@@ -42,25 +42,35 @@ _PACKAGE = (
 )
 
 
+_INSERT_FULFILLMENT = insert(fulfillments)
+_INSERT_LINES = insert(fulfillment_lines)
+
+
 class FulfillmentRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self._added: list[Fulfillment] = []
+
+    def added_for(self, order_id: str) -> list[Fulfillment]:
+        """The fulfillments of ``order_id`` this unit of work added, in id order (all of an
+        order placed in it, without reading them back)."""
+        return sorted((f for f in self._added if f.order_id == order_id), key=lambda f: f.id)
 
     def add(self, f: Fulfillment) -> None:
         now = utcnow()
+        row = {
+            "id": f.id,
+            "order_id": f.order_id,
+            "location_id": f.location_id,
+            "version": f.version,
+            "created_at": now,
+            "updated_at": now,
+            **{k: getattr(f, k) for k in _STATE},
+        }
+        self.conn.execute(_INSERT_FULFILLMENT, row)
+        self._added.append(f)
         self.conn.execute(
-            insert(fulfillments).values(
-                id=f.id,
-                order_id=f.order_id,
-                location_id=f.location_id,
-                version=f.version,
-                created_at=now,
-                updated_at=now,
-                **{k: getattr(f, k) for k in _STATE},
-            )
-        )
-        self.conn.execute(
-            insert(fulfillment_lines),
+            _INSERT_LINES,
             [
                 {
                     "fulfillment_id": f.id,

@@ -6,7 +6,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    and_,
+    bindparam,
+    func,
+    insert,
+    select,
+    true,
+    tuple_,
+    update,
+)
 
 from switchyard.db.crud import insert_for
 from switchyard.inventory.domain import OPEN, Level, Pair
@@ -26,6 +37,23 @@ def _pair(sku_id: str, location_id: str) -> Any:
     return and_(S.sku_id == sku_id, S.location_id == location_id)
 
 
+def _reserved_update(condition: Any, change: Any) -> Any:
+    """``reserved`` changed by ``:qty`` on one balance when ``condition`` holds, built once
+    with bind parameters: the hot path of every reservation skips building the statement."""
+    return (
+        update(stock_levels)
+        .where(S.sku_id == bindparam("sku"), S.location_id == bindparam("loc"), condition)
+        .values(reserved=change, updated_at=bindparam("now"))
+        .returning(*_LEVEL)
+    )
+
+
+_QTY = bindparam("qty", type_=Integer)
+_TRY_RESERVE = _reserved_update(S.on_hand - S.reserved - S.safety_stock >= _QTY, S.reserved + _QTY)
+_FORCE_RESERVE = _reserved_update(S.on_hand - S.reserved >= _QTY, S.reserved + _QTY)
+_UNRESERVE = _reserved_update(true(), S.reserved - _QTY)
+
+
 class StockRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -38,39 +66,24 @@ class StockRepository:
         One statement: the row lock and the check are the same step, so concurrent
         reservations queue on the row and each re-checks the committed balance.
         """
-        stmt = (
-            update(stock_levels)
-            .where(
-                _pair(sku_id, location_id),
-                S.on_hand - S.reserved - S.safety_stock >= quantity,
-            )
-            .values(reserved=S.reserved + quantity, updated_at=now)
-            .returning(*_LEVEL)
-        )
-        return _level(self.conn.execute(stmt).first())
+        return self._move_reserved(_TRY_RESERVE, sku_id, location_id, quantity, now)
 
     def unreserve(self, sku_id: str, location_id: str, quantity: int, now: datetime) -> Level:
-        stmt = (
-            update(stock_levels)
-            .where(_pair(sku_id, location_id))
-            .values(reserved=S.reserved - quantity, updated_at=now)
-            .returning(*_LEVEL)
-        )
-        level = _level(self.conn.execute(stmt).first())
+        level = self._move_reserved(_UNRESERVE, sku_id, location_id, quantity, now)
         assert level is not None, "unreserve on a balance that does not exist"
         return level
 
     def force_reserve(self, sku_id: str, location_id: str, quantity: int, now: datetime) -> Level:
         """Reserve regardless of safety stock (used when stock meets promised preorders)."""
-        stmt = (
-            update(stock_levels)
-            .where(_pair(sku_id, location_id), S.on_hand - S.reserved >= quantity)
-            .values(reserved=S.reserved + quantity, updated_at=now)
-            .returning(*_LEVEL)
-        )
-        level = _level(self.conn.execute(stmt).first())
+        level = self._move_reserved(_FORCE_RESERVE, sku_id, location_id, quantity, now)
         assert level is not None, "force_reserve beyond on_hand"
         return level
+
+    def _move_reserved(
+        self, stmt: Any, sku_id: str, location_id: str, quantity: int, now: datetime
+    ) -> Level | None:
+        params = {"sku": sku_id, "loc": location_id, "qty": quantity, "now": now}
+        return _level(self.conn.execute(stmt, params).first())
 
     def add_on_hand(self, sku_id: str, location_id: str, delta: int, now: datetime) -> Level:
         """Add ``delta`` (>= 0) to on_hand, creating the balance when it is the first."""

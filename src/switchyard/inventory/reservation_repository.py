@@ -13,13 +13,16 @@ from switchyard.inventory.tables import reservations
 R = reservations.c
 
 
+_INSERT = insert(reservations)
+
+
 class ReservationRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         if rows:
-            self.conn.execute(insert(reservations), rows)
+            self.conn.execute(_INSERT, rows)
 
     def get(self, reservation_id: str) -> dict[str, Any] | None:
         row = self.conn.execute(select(reservations).where(R.id == reservation_id)).mappings()

@@ -54,14 +54,15 @@ def reserve(
     """Reserve every request or none: the new reservation ids, in request order.
 
     Raises ``Conflict("insufficient_stock")`` naming every line (``lines.{i}``) that
-    cannot be met; balances are then exactly as before the call.
+    cannot be met; balances are then exactly as before the call, except that holds
+    found lapsed on the way stay expired (their events stay emitted): callers need no
+    savepoint, and one that rolls back a savepoint drops the events it emitted since.
     """
     if not requests:
         return []
     check_quantities(requests)
     stock = uow.repo(StockRepository)
     now = utcnow()
-    mark = len(uow.events)
     applied: list[tuple[Pair, int, Level]] = []
     failed: list[tuple[Pair, int, list[int]]] = []
     for pair, quantity, indexes in group_by_pair(requests):
@@ -75,7 +76,6 @@ def reserve(
     if failed:
         for pair, quantity, _ in applied:
             stock.unreserve(*pair, quantity, now)
-        del uow.events[mark:]  # the caller may roll back to a savepoint: no stray events
         raise _insufficient(uow, requests, failed, now)
     rows: list[dict[str, Any]] = [
         {

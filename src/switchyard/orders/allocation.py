@@ -112,9 +112,8 @@ def allocate(
             inventory.ReservationRequest(a.sku_id, a.location_id, a.quantity, order_id, a.line_id)
             for a in allocations
         ]
-        try:
-            with uow.conn.begin_nested():
-                inventory.reserve(uow, requests)
+        try:  # no savepoint needed: a refused reserve leaves every balance as it was
+            inventory.reserve(uow, requests)
         except Conflict as exc:
             if exc.code != "insufficient_stock" or attempt == 2:
                 raise

@@ -8,6 +8,7 @@ that a total always fits the exact integer column (``db.types.Amount``).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -18,31 +19,42 @@ MAX_AMOUNT = Decimal(10) ** 12
 MAX_ATTRIBUTES_BYTES = 16_384
 
 
+_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+_NOT_FINITE = (float("inf"), float("-inf"))
+
+
 def _bad_text(value: str) -> bool:
-    return "\x00" in value or any(0xD800 <= ord(ch) <= 0xDFFF for ch in value)
+    return _BAD_TEXT.search(value) is not None
 
 
-def _walk(value: Any, path: str) -> Iterator[FieldError]:
+def _walk(value: Any, path: tuple[Any, ...]) -> Iterator[FieldError]:
+    """Errors under ``value``; the path is joined only for an error (most input has none)."""
     if isinstance(value, str):
         if _bad_text(value):
-            yield FieldError(path, "invalid_text", "NUL characters and lone surrogates not allowed")
+            yield FieldError(
+                _dotted(path), "invalid_text", "NUL characters and lone surrogates not allowed"
+            )
     elif isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            yield FieldError(path, "not_finite", "numbers must be finite")
+        if value != value or value in _NOT_FINITE:
+            yield FieldError(_dotted(path), "not_finite", "numbers must be finite")
     elif isinstance(value, Mapping):
         for key, item in value.items():
-            at = f"{path}.{key}" if path else str(key)
             if isinstance(key, str) and _bad_text(key):
-                yield FieldError(path or "", "invalid_text", "a key has characters not allowed")
-            yield from _walk(item, at)
+                yield FieldError(_dotted(path), "invalid_text", "a key has characters not allowed")
+            if item is not None and not isinstance(item, int | Decimal):
+                yield from _walk(item, (*path, key))
     elif isinstance(value, list | tuple):
         for i, item in enumerate(value):
-            yield from _walk(item, f"{path}.{i}" if path else str(i))
+            yield from _walk(item, (*path, i))
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in path)
 
 
 def require_storable(data: Mapping[str, Any], prefix: str = "") -> None:
     """Raise 422 ``invalid_text`` naming every field a database could not store."""
-    errors = list(_walk(data, prefix))
+    errors = list(_walk(data, (prefix,) if prefix else ()))
     if errors:
         raise ValidationFailed("invalid_text", "some fields cannot be stored", errors)
 

@@ -22,7 +22,10 @@ _prices = TTLCache("orders.price")
 def channel(uow: UnitOfWork, ref: str) -> dict[str, Any] | None:
     """The channel by id or code, or None."""
     found = _channels.get(uow.conn, ref, lambda: uow.repo(ChannelRepository).get(ref))
-    return copy.deepcopy(found)
+    if found is None:
+        return None
+    # Copy what a caller could change in place: the nested settings, not the plain values.
+    return {k: copy.deepcopy(v) if isinstance(v, dict | list) else v for k, v in found.items()}
 
 
 def skus_by_codes(uow: UnitOfWork, codes: list[str]) -> dict[str, dict[str, Any]]:

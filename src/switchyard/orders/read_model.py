@@ -81,7 +81,13 @@ def order_view(
     }
 
 
-def full_view(uow: UnitOfWork, order: Order) -> dict[str, Any]:
-    """The detail view: with fulfillments and (only for held orders) active holds."""
+def full_view(uow: UnitOfWork, order: Order, *, placed_now: bool = False) -> dict[str, Any]:
+    """The detail view: with fulfillments and (only for held orders) active holds.
+
+    ``placed_now``: the order was placed in this unit of work, so its fulfillments are
+    the ones this unit of work added and need not be read back.
+    """
     holds = uow.repo(HoldRepository).for_order(order.id, active_only=True) if order.on_hold else []
-    return order_view(order, uow.repo(FulfillmentRepository).for_order(order.id), holds)
+    repo = uow.repo(FulfillmentRepository)
+    fulfillments = repo.added_for(order.id) if placed_now else repo.for_order(order.id)
+    return order_view(order, fulfillments, holds)

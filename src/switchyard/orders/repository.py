@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
-from switchyard.db.crud import insert_for
+from switchyard.db.crud import insert_for_dialect
 from switchyard.kernel.errors import PreconditionFailed
 from switchyard.orders.domain import Order, OrderLine
 from switchyard.orders.search_repository import SearchFilters, search_query
@@ -39,35 +40,44 @@ def _line_row(order_id: str, ln: OrderLine) -> dict[str, Any]:
     }
 
 
+_INSERT_LINES = insert(order_lines)
+
+
+@cache
+def _insert_new_order(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT (channel, external id) DO NOTHING RETURNING id, built once."""
+    maker = insert_for_dialect(dialect)
+    return (
+        maker(orders)
+        .on_conflict_do_nothing(index_elements=["channel_id", "external_id"])
+        .returning(orders.c.id)
+    )
+
+
 class OrderRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     def insert(self, order: Order) -> bool:
         """Insert a new order; False when (channel, external id) already exists."""
-        dialect_insert = insert_for(self.conn)
-        stmt = (
-            dialect_insert(orders)
-            .values(
-                **self._order_row(order),
-                external_id=order.external_id,
-                channel_id=order.channel_id,
-                tracking_token=order.tracking_token,
-                draft_id=order.draft_id,
-                placed_at=order.placed_at,
-                version=order.version,
-            )
-            .on_conflict_do_nothing(index_elements=["channel_id", "external_id"])
-            .returning(orders.c.id)
-        )
-        if self.conn.execute(stmt).first() is None:
+        row = {
+            **self._order_row(order),
+            "id": order.id,
+            "external_id": order.external_id,
+            "channel_id": order.channel_id,
+            "tracking_token": order.tracking_token,
+            "draft_id": order.draft_id,
+            "placed_at": order.placed_at,
+            "version": order.version,
+        }
+        if self.conn.execute(_insert_new_order(self.conn.dialect.name), row).first() is None:
             return False
         self.add_lines(order, order.lines)
         return True
 
     def add_lines(self, order: Order, lines: list[OrderLine]) -> None:
         if lines:
-            self.conn.execute(insert(order_lines), [_line_row(order.id, ln) for ln in lines])
+            self.conn.execute(_INSERT_LINES, [_line_row(order.id, ln) for ln in lines])
 
     def id_by_external(self, channel_id: str, external_id: str) -> str | None:
         return self.conn.execute(

@@ -20,7 +20,7 @@ from switchyard.kernel.clock import utcnow
 from switchyard.kernel.ids import new_id
 from switchyard.orders.domain import Order
 from switchyard.orders.repository import OrderRepository
-from switchyard.sourcing import adapter
+from switchyard.sourcing import adapter, promising
 from switchyard.sourcing.engine import source_order
 from switchyard.sourcing.ledger import Ledger
 from switchyard.sourcing.model import Decision, Location, OrderLine, OrderRequest
@@ -40,6 +40,7 @@ _last_seq: weakref.WeakKeyDictionary[UnitOfWork, dict[str, int]] = weakref.WeakK
 def new_order(uow: UnitOfWork, order_id: str) -> None:
     """Say that ``order_id`` is being created in this unit of work (no decisions yet)."""
     _last_seq.setdefault(uow, {})[order_id] = 0
+    promising.new_order(uow, order_id)
 
 
 @contextmanager

@@ -34,6 +34,18 @@ made: weakref.WeakKeyDictionary[UnitOfWork, dict[str, tuple[str, dict[str, Any]]
     weakref.WeakKeyDictionary()
 )
 
+# Per unit of work: orders being created in it, with the fulfillment promises added for
+# them so far. Those are all of such an order's fulfillments, so its promise needs no query.
+_new_orders: weakref.WeakKeyDictionary[UnitOfWork, dict[str, list[dict[str, Any]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def new_order(uow: UnitOfWork, order_id: str) -> None:
+    """Say that ``order_id`` is being created in this unit of work (no fulfillments yet)."""
+    _new_orders.setdefault(uow, {})[order_id] = []
+
+
 KINDS = {
     "warehouse": "ship_from_warehouse",
     "3pl": "ship_from_warehouse",
@@ -136,22 +148,22 @@ def on_fulfillment_created(uow: UnitOfWork, event: DomainEvent) -> None:
         decision_id, promise, entry = None, None, _fresh_entry(uow, order_id, location_id)
     if entry is None:
         return
-    repo.add_fulfillment_promise(
-        {
-            "fulfillment_id": event.aggregate_id,
-            "order_id": order_id,
-            "decision_id": decision_id,
-            "location_id": location_id,
-            "kind": entry["kind"],
-            "ship_to_location_id": entry.get("ship_to_location_id"),
-            "ship_by": _date(entry.get("ship_by")),
-            "deliver_by": _date(entry.get("deliver_by")),
-            "ready_at": datetime.fromisoformat(entry["ready_at"])
-            if entry.get("ready_at")
-            else None,
-            "created_at": utcnow(),
-        }
-    )
+    row = {
+        "fulfillment_id": event.aggregate_id,
+        "order_id": order_id,
+        "decision_id": decision_id,
+        "location_id": location_id,
+        "kind": entry["kind"],
+        "ship_to_location_id": entry.get("ship_to_location_id"),
+        "ship_by": _date(entry.get("ship_by")),
+        "deliver_by": _date(entry.get("deliver_by")),
+        "ready_at": datetime.fromisoformat(entry["ready_at"]) if entry.get("ready_at") else None,
+        "created_at": utcnow(),
+    }
+    repo.add_fulfillment_promise(row)
+    known = _new_orders.get(uow, {}).get(order_id)
+    if known is not None:
+        known.append({**row, "status": event.data.get("status", "created")})
     refresh_order_promise(uow, order_id, promise)
 
 
@@ -199,7 +211,9 @@ def refresh_order_promise(
     if latest is None:
         row = repo.latest_decision(order_id)
         latest = row["promise"] if row else {}
-    live = [r for r in repo.fulfillment_promises(order_id) if r["status"] != "cancelled"]
+    known = _new_orders.get(uow, {}).get(order_id)
+    rows = known if known is not None else repo.fulfillment_promises(order_id)
+    live = [r for r in rows if r["status"] != "cancelled"]
     back = [(_date(b["ship_by"]), _date(b["deliver_by"])) for b in latest.get("backorders", [])]
     ship = [d for d in [*(r["ship_by"] for r in live), *(s for s, _ in back)] if d]
     deliver = [d for d in [*(r["deliver_by"] for r in live), *(d for _, d in back)] if d]

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, select
 
-from switchyard.db.crud import insert_for
+from switchyard.db.crud import upsert
 from switchyard.fulfillment.tables import fulfillments
 from switchyard.inventory.tables import reservations
 from switchyard.locations.tables import locations
@@ -36,10 +36,7 @@ class SourcingRepository:
         self.conn = conn
 
     def _upsert(self, table: Table, row: dict[str, Any], keys: list[str]) -> None:
-        maker = insert_for(self.conn)
-        stmt = maker(table).values(**row)
-        changes = {k: v for k, v in row.items() if k not in keys}
-        self.conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=changes))
+        upsert(self.conn, table, row, keys)
 
     # -- decisions ---------------------------------------------------------------------
     def next_seq(self, order_id: str) -> int:
@@ -47,7 +44,7 @@ class SourcingRepository:
         return int(seq or 0) + 1
 
     def add_decision(self, row: dict[str, Any]) -> None:
-        self.conn.execute(insert(sourcing_decisions).values(**row))
+        self.conn.execute(insert(sourcing_decisions), row)
 
     def decisions_for(self, order_id: str) -> list[dict[str, Any]]:
         rows = self.conn.execute(
@@ -70,7 +67,7 @@ class SourcingRepository:
 
     # -- promises ----------------------------------------------------------------------
     def add_fulfillment_promise(self, row: dict[str, Any]) -> None:
-        self.conn.execute(insert(sourcing_fulfillments).values(**row))
+        self.conn.execute(insert(sourcing_fulfillments), row)
 
     def fulfillment_promises(self, order_id: str) -> list[dict[str, Any]]:
         """The order's fulfillment promises with each fulfillment's current status."""
