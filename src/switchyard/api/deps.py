@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from switchyard.auth.domain import Principal, hash_key
 from switchyard.auth.service import authenticate
@@ -15,8 +16,11 @@ from switchyard.db.uow import Database
 from switchyard.kernel.errors import Unauthorized
 from switchyard.kernel.events import Actor
 
+# The dependencies are ``async``: FastAPI runs a plain ``def`` dependency in a worker
+# thread, and a hop to a thread per dependency per request costs more than their work.
 
-def get_db(request: Request) -> Database:
+
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
@@ -35,14 +39,17 @@ class PrincipalCache:
         self._entries: dict[str, tuple[float, Principal | None]] = {}
         self._lock = threading.Lock()
 
-    def lookup(self, db: Database, raw: str) -> Principal | None:
+    async def lookup(self, db: Database, raw: str) -> Principal | None:
+        """The key's principal: from the cache, else read (in a worker thread) and kept."""
         digest = hash_key(raw)
         now = time.monotonic()
         with self._lock:
             hit = self._entries.get(digest)
         if hit and hit[0] > now:
             return hit[1]
-        principal = db.run(Actor.system("auth"), lambda uow: authenticate(uow, raw), read_only=True)
+        principal = await run_in_threadpool(
+            db.run, Actor.system("auth"), lambda uow: authenticate(uow, raw), read_only=True
+        )
         with self._lock:
             if len(self._entries) > 10_000:
                 self._entries.clear()
@@ -63,7 +70,7 @@ def _raw_key(request: Request) -> str | None:
     return request.headers.get("x-api-key")
 
 
-def get_principal(request: Request, db: DbDep) -> Principal:
+async def get_principal(request: Request, db: DbDep) -> Principal:
     raw = _raw_key(request)
     if not raw:
         raise Unauthorized(
@@ -71,16 +78,16 @@ def get_principal(request: Request, db: DbDep) -> Principal:
             "send an API key as 'Authorization: Bearer <key>'",
         )
     cache: PrincipalCache = request.app.state.principals
-    principal = cache.lookup(db, raw)
+    principal = await cache.lookup(db, raw)
     if principal is None:
         raise Unauthorized("invalid_api_key", "the API key is unknown or revoked")
     return principal
 
 
-def require(scope: str) -> Callable[..., Principal]:
+def require(scope: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency that authenticates and checks one scope."""
 
-    def dependency(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    async def dependency(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
         principal.require(scope)
         return principal
 
