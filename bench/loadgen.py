@@ -46,6 +46,7 @@ async def _worker(
     stop: Callable[[int], bool],
     result: Result,
     keep_bodies: bool,
+    stop_on: int | None,
 ) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
@@ -67,6 +68,8 @@ async def _worker(
             result.statuses[status] += 1
             if keep_bodies:
                 result.bodies.append(body)
+            if status == stop_on:
+                return
     finally:
         writer.close()
 
@@ -79,6 +82,7 @@ async def _run(
     total: int | None,
     seconds: float | None,
     keep_bodies: bool,
+    stop_on: int | None,
 ) -> Result:
     result = Result()
     counter = [0]
@@ -91,7 +95,10 @@ async def _run(
 
     started = time.perf_counter()
     await asyncio.gather(
-        *(_worker(host, port, make, counter, stop, result, keep_bodies) for _ in range(concurrency))
+        *(
+            _worker(host, port, make, counter, stop, result, keep_bodies, stop_on)
+            for _ in range(concurrency)
+        )
     )
     result.elapsed = time.perf_counter() - started
     return result
@@ -106,6 +113,8 @@ def run(
     total: int | None = None,
     seconds: float | None = None,
     keep_bodies: bool = False,
+    stop_on: int | None = None,
 ) -> Result:
-    """Send requests built by ``make(i)`` from ``concurrency`` connections until done."""
-    return asyncio.run(_run(host, port, make, concurrency, total, seconds, keep_bodies))
+    """Send requests built by ``make(i)`` from ``concurrency`` connections until done;
+    a connection whose answer has status ``stop_on`` sends no more."""
+    return asyncio.run(_run(host, port, make, concurrency, total, seconds, keep_bodies, stop_on))

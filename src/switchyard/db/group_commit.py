@@ -132,7 +132,6 @@ class GroupCommitter:
             item.done.set()
 
     def _run_together(self, batch: list[_Item], alone: list[_Item]) -> None:
-        from switchyard.events.bus import dispatch
         from switchyard.events.repository import EventRepository
 
         with self.db.engine.connect() as conn, conn.begin():
@@ -141,7 +140,7 @@ class GroupCommitter:
                 try:
                     with conn.begin_nested():
                         item.result = item.use_case(uow)
-                        dispatch(uow)
+                        uow.finish()
                         if uow.events:
                             uow.repo(EventRepository).append(uow.events, item.actor)
                     item.hooks = uow._after_commit

@@ -26,13 +26,25 @@ R = TypeVar("R")
 RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 
 
+class RetryUseCase(Exception):
+    """Roll back and run the use case again from the start: something it read changed
+    before it could act on it (stock taken between sourcing and a reservation at commit)."""
+
+
 class UnitOfWork:
     def __init__(self, conn: Connection, actor: Actor) -> None:
         self.conn = conn
         self.actor = actor
         self.events: list[DomainEvent] = []
+        self.dispatched = 0  # events handlers have seen (events.bus.dispatch)
         self._repos: dict[type, Any] = {}
         self._after_commit: list[Callable[[], None]] = []
+        self._before_commit: list[Callable[[], None]] = []
+        # Work may be left to just before commit (``before_commit``) when the runner can
+        # retry the use case (``Database.run``, but not on its last attempt)...
+        self.can_defer = False
+        # ...and the use case asks for it: stock reserved at commit (``inventory.reserve``).
+        self.reserve_at_commit = False
 
     @property
     def dialect(self) -> str:
@@ -50,6 +62,20 @@ class UnitOfWork:
 
     def after_commit(self, hook: Callable[[], None]) -> None:
         self._after_commit.append(hook)
+
+    def before_commit(self, step: Callable[[], None]) -> None:
+        """Run ``step`` at the end of the use case, after event handlers, before the outbox
+        write and the commit (its events are handled too). It may raise ``RetryUseCase``."""
+        self._before_commit.append(step)
+
+    def finish(self) -> None:
+        """Handle every event, then run the before-commit steps (and handle theirs)."""
+        from switchyard.events.bus import dispatch
+
+        dispatch(self)
+        while self._before_commit:
+            self._before_commit.pop(0)()
+            dispatch(self)
 
 
 def _is_retryable(exc: DBAPIError) -> bool:
@@ -87,20 +113,23 @@ class Database:
     def run(
         self, actor: Actor, use_case: Callable[[UnitOfWork], T], *, read_only: bool = False
     ) -> T:
-        from switchyard.events.bus import dispatch
         from switchyard.events.repository import EventRepository
 
         for attempt in range(1, self.max_attempts + 1):
             try:
                 with self._connect(read_only) as conn, conn.begin():
                     uow = UnitOfWork(conn, actor)
+                    uow.can_defer = attempt < self.max_attempts
                     result = use_case(uow)
-                    dispatch(uow)
+                    uow.finish()
                     if uow.events:
                         if read_only:
                             raise RuntimeError("a read-only unit of work emitted events")
                         uow.repo(EventRepository).append(uow.events, actor)
                 hooks = uow._after_commit
+            except RetryUseCase as exc:
+                log.info("running again: %s (attempt %d)", exc, attempt)
+                continue
             except DBAPIError as exc:
                 if attempt < self.max_attempts and _is_retryable(exc):
                     log.info("retrying after %s (attempt %d)", exc.orig, attempt)

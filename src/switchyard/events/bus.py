@@ -48,10 +48,10 @@ def handlers_for(event_type: str) -> list[Handler]:
 
 
 def dispatch(uow: UnitOfWork) -> None:
-    """Run handlers for every event emitted so far, including events handlers emit."""
-    done = 0
-    while done < len(uow.events):
-        event = uow.events[done]
-        done += 1
+    """Run handlers for every event emitted since the last dispatch, including events
+    handlers emit."""
+    while uow.dispatched < len(uow.events):
+        event = uow.events[uow.dispatched]
+        uow.dispatched += 1
         for handler in handlers_for(event.type):
             handler(uow, event)

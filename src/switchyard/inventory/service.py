@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from switchyard.db.uow import UnitOfWork
+from switchyard.inventory import late
 from switchyard.inventory.allocation import allocate_waiting
 from switchyard.inventory.domain import (
     OPEN,
@@ -49,9 +50,16 @@ __all__ = [
 
 
 def reserve(
-    uow: UnitOfWork, requests: list[ReservationRequest], *, hold_id: str | None = None
+    uow: UnitOfWork,
+    requests: list[ReservationRequest],
+    *,
+    hold_id: str | None = None,
+    at_commit: bool = False,
 ) -> list[str]:
     """Reserve every request or none: the new reservation ids, in request order.
+
+    ``at_commit``: update the balances just before commit when the runner allows it
+    (``inventory.late``); the caller must not roll back a savepoint around this call.
 
     Raises ``Conflict("insufficient_stock")`` naming every line (``lines.{i}``) that
     cannot be met; balances are then exactly as before the call, except that holds
@@ -61,11 +69,18 @@ def reserve(
     if not requests:
         return []
     check_quantities(requests)
-    stock = uow.repo(StockRepository)
+    late.apply_pending(uow)
     now = utcnow()
+    grouped = group_by_pair(requests)
+    if at_commit and uow.can_defer:  # the balances are updated at commit (inventory.late)
+        rows = _reservation_rows(requests, hold_id, now)
+        uow.repo(ReservationRepository).add(rows)
+        late.defer(uow, [(pair, quantity) for pair, quantity, _ in grouped], requests[0].order_id)
+        return [row["id"] for row in rows]
+    stock = uow.repo(StockRepository)
     applied: list[tuple[Pair, int, Level]] = []
     failed: list[tuple[Pair, int, list[int]]] = []
-    for pair, quantity, indexes in group_by_pair(requests):
+    for pair, quantity, indexes in grouped:
         after = stock.try_reserve(*pair, quantity, now)
         if after is None and expire_pair(uow, pair, now):
             after = stock.try_reserve(*pair, quantity, now)
@@ -77,7 +92,21 @@ def reserve(
         for pair, quantity, _ in applied:
             stock.unreserve(*pair, quantity, now)
         raise _insufficient(uow, requests, failed, now)
-    rows: list[dict[str, Any]] = [
+    rows = _reservation_rows(requests, hold_id, now)
+    uow.repo(ReservationRepository).add(rows)
+    order_id = requests[0].order_id
+    for pair, quantity, after in applied:
+        before = Level(
+            after.on_hand, after.reserved - quantity, after.safety_stock, after.reorder_point
+        )
+        emit_change(uow, pair, before, after, "reservation", order_id=order_id)
+    return [row["id"] for row in rows]
+
+
+def _reservation_rows(
+    requests: list[ReservationRequest], hold_id: str | None, now: datetime
+) -> list[dict[str, Any]]:
+    return [
         {
             "id": new_id("res"),
             "order_id": r.order_id,
@@ -95,14 +124,6 @@ def reserve(
         }
         for r in requests
     ]
-    uow.repo(ReservationRepository).add(rows)
-    order_id = requests[0].order_id
-    for pair, quantity, after in applied:
-        before = Level(
-            after.on_hand, after.reserved - quantity, after.safety_stock, after.reorder_point
-        )
-        emit_change(uow, pair, before, after, "reservation", order_id=order_id)
-    return [row["id"] for row in rows]
 
 
 def _insufficient(
@@ -140,6 +161,7 @@ def available(
     """Available units per stocked (sku_id, location_id); expired holds do not count."""
     if not sku_ids:
         return {}
+    late.apply_pending(uow)
     rows = uow.repo(StockRepository).levels(sorted(set(sku_ids)), location_ids, utcnow())
     return {
         (r["sku_id"], r["location_id"]): available_of(

@@ -112,8 +112,11 @@ def allocate(
             inventory.ReservationRequest(a.sku_id, a.location_id, a.quantity, order_id, a.line_id)
             for a in allocations
         ]
+        # A complete decision is reserved at commit when the use case asks (a hot SKU's
+        # balance is then locked for the commit only; see inventory.late).
+        at_commit = uow.reserve_at_commit and not sourced.decision.unsourced
         try:  # no savepoint needed: a refused reserve leaves every balance as it was
-            inventory.reserve(uow, requests)
+            inventory.reserve(uow, requests, at_commit=at_commit)
         except Conflict as exc:
             if exc.code != "insufficient_stock" or attempt == 2:
                 raise

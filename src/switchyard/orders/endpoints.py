@@ -52,6 +52,7 @@ def place_order(
     warnings place it ``on_hold``. Honours ``Idempotency-Key``."""
 
     def use_case(uow: UnitOfWork) -> OrderCreated:
+        uow.reserve_at_commit = True  # a hot SKU's balance is locked for the commit only
         order = service.place_order(uow, body)
         view = full_view(uow, order, placed_now=True)
         return OrderCreated(**view, tracking_token=order.tracking_token)

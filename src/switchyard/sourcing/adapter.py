@@ -22,6 +22,7 @@ from switchyard.catalog.repository import SkuRepository
 from switchyard.channels.repository import ChannelRepository
 from switchyard.db.ttl_cache import TTLCache
 from switchyard.db.uow import UnitOfWork
+from switchyard.inventory import late
 from switchyard.inventory.availability_repository import AvailabilityRepository
 from switchyard.locations.repository import LocationRepository
 from switchyard.sourcing.costs import CostModel, cost_model_from_dict, default_cost_model
@@ -230,6 +231,7 @@ def stock_levels(
     """
     if not sku_ids:
         return []
+    late.apply_pending(uow)  # this unit of work's own reservations count
     rows = uow.repo(AvailabilityRepository).balances(sorted(set(sku_ids)), channel_id, None, now)
     levels = []
     for r in rows:

@@ -1,0 +1,71 @@
+"""Reservations applied at commit, so a hot balance is locked for the commit only.
+
+A reservation's conditional UPDATE locks its balance row until the transaction ends.
+Placed in the middle of an order's placement, that lock is held while the rest of the
+order is written (order, lines, fulfillment, decision log, outbox), and every other order
+for the same SKU and location queues behind it: a flash sale then runs at the speed of
+one whole placement at a time.
+
+When the use case asks for it (``uow.reserve_at_commit``, set by single-order placement;
+``orders.allocation`` then reserves a complete sourcing decision ``at_commit``) and its
+runner can run it again (``uow.can_defer``: ``Database.run``, not on its last attempt),
+``inventory.reserve`` writes the reservation rows at once and leaves the balance updates
+to a before-commit step (``apply_pending``), in the stable lock order.
+If a balance no longer has the units by then, the step raises ``RetryUseCase``: the
+transaction rolls back and the use case runs again, sourcing against the stock as it is
+now (a 409, a backorder or another location). Never an oversell: the update is still
+conditional on the locked row. Anything in the same unit of work that reads or reserves
+stock applies the pending updates first (``apply_pending``), so it sees them.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import defaultdict
+
+from switchyard.db.uow import RetryUseCase, UnitOfWork
+from switchyard.inventory.domain import Level, Pair
+from switchyard.inventory.repository import StockRepository
+from switchyard.inventory.signals import emit_change
+from switchyard.kernel.clock import utcnow
+
+# Per unit of work: (balance, units, order id) still to reserve before commit.
+_pending: weakref.WeakKeyDictionary[UnitOfWork, list[tuple[Pair, int, str | None]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def defer(uow: UnitOfWork, totals: list[tuple[Pair, int]], order_id: str | None) -> None:
+    """Reserve these units per balance just before commit (``apply_pending``)."""
+    pending = _pending.get(uow)
+    if pending is None:
+        pending = _pending[uow] = []
+        uow.before_commit(lambda: apply_pending(uow))
+    pending.extend((pair, quantity, order_id) for pair, quantity in totals)
+
+
+def apply_pending(uow: UnitOfWork) -> None:
+    """Reserve what ``defer`` left, balance by balance in (sku, location) order; raise
+    ``RetryUseCase`` if a balance no longer has the units."""
+    pending = _pending.pop(uow, None)
+    if not pending:
+        return
+    from switchyard.inventory.service import expire_pair  # service imports this module
+
+    totals: dict[Pair, int] = defaultdict(int)
+    orders: dict[Pair, str | None] = {}
+    for pair, quantity, order_id in pending:
+        totals[pair] += quantity
+        orders[pair] = order_id
+    stock = uow.repo(StockRepository)
+    now = utcnow()
+    for pair in sorted(totals):
+        after = stock.try_reserve(*pair, totals[pair], now)
+        if after is None and expire_pair(uow, pair, now):
+            after = stock.try_reserve(*pair, totals[pair], now)
+        if after is None:
+            raise RetryUseCase(f"the units of {pair} were taken before commit")
+        before = Level(
+            after.on_hand, after.reserved - totals[pair], after.safety_stock, after.reorder_point
+        )
+        emit_change(uow, pair, before, after, "reservation", order_id=orders[pair])

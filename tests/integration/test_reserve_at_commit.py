@@ -1,0 +1,152 @@
+"""Single-order placement reserves stock at commit (``inventory.late``): the balance row is
+locked for the commit only. Stock taken meanwhile makes the placement run again against
+the stock as it is then; never an oversell, never a reservation without its units."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from switchyard.catalog.sku_creation import create_skus
+from switchyard.channels.service import create_channel
+from switchyard.db.uow import Database, UnitOfWork
+from switchyard.inventory import service as inventory
+from switchyard.inventory.service import ReservationRequest
+from switchyard.inventory.verify import verify
+from switchyard.kernel.errors import Conflict
+from switchyard.kernel.events import Actor
+from switchyard.locations.service import create_location
+from switchyard.orders import service
+from switchyard.orders.schemas import OrderCreate
+from tests.helpers import ref
+from tests.integration.test_inventory_fixtures import level
+
+ACTOR = Actor.system("late-tests")
+
+
+def _shop(database: Database, units: int) -> dict[str, Any]:
+    def build(uow: UnitOfWork) -> dict[str, Any]:
+        channel = create_channel(
+            uow, {"code": ref("CH"), "name": "Shop", "type": "web", "currency": "EUR"}
+        )
+        loc = create_location(
+            uow,
+            {
+                "code": ref("LOC"),
+                "name": "Warehouse",
+                "type": "warehouse",
+                "address": {"line1": "1 Dock St", "city": "Hamburg", "country_code": "DE"},
+            },
+        )
+        (sku,) = create_skus(
+            uow,
+            [
+                {
+                    "sku": ref("HOT"),
+                    "product_name": "Hot item",
+                    "prices": [
+                        {"channel": channel["code"], "currency": "EUR", "amount": Decimal(5)}
+                    ],
+                }
+            ],
+        )
+        inventory.receive(uow, sku["id"], loc["id"], units)
+        return {"channel": channel, "location": loc, "sku": sku}
+
+    return database.run(ACTOR, build)
+
+
+def _body(shop: dict[str, Any], n: int) -> OrderCreate:
+    return OrderCreate.model_validate(
+        {
+            "channel": shop["channel"]["code"],
+            "external_id": ref(f"o{n}-"),
+            "customer": {"email": f"fan{n}@example.com", "name": "Fan"},
+            "shipping_address": {
+                "line1": "Invalidenstrasse 12",
+                "city": "Berlin",
+                "postal_code": "10115",
+                "country_code": "DE",
+            },
+            "lines": [{"sku": shop["sku"]["sku"], "quantity": 1}],
+        }
+    )
+
+
+def _place_at_commit(uow: UnitOfWork, cmd: OrderCreate) -> Any:
+    uow.reserve_at_commit = True
+    return service.place_order(uow, cmd)
+
+
+def test_stock_taken_before_commit_makes_the_placement_run_again(database):
+    if database.dialect != "postgresql":
+        pytest.skip("SQLite's single writer cannot take stock in the middle of a transaction")
+    shop = _shop(database, 1)
+    sku, loc = shop["sku"]["id"], shop["location"]["id"]
+    attempts = []
+
+    def take_the_last_unit(other: UnitOfWork) -> None:
+        # Not blocked: the placement has not locked the balance (if it had, this would
+        # wait for it forever; the timeout turns that regression into an error).
+        other.conn.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
+        inventory.reserve(other, [ReservationRequest(sku, loc, 1, "x", "y")])
+
+    def placement(uow: UnitOfWork) -> Any:
+        attempts.append(uow.can_defer)
+        order = _place_at_commit(uow, _body(shop, 1))
+        if len(attempts) == 1:  # someone else takes the last unit before this commits
+            database.run(ACTOR, take_the_last_unit)
+        return order
+
+    with pytest.raises(Conflict) as refused:
+        database.run(ACTOR, placement)
+    assert refused.value.code == "insufficient_stock"
+    assert attempts == [True, True]  # the second run sourced against the stock as it was
+    row = level(database, sku, loc)
+    assert row is not None and (row["on_hand"], row["reserved"]) == (1, 1)
+    assert database.run(ACTOR, lambda uow: verify(uow, [sku])) == []
+
+
+def test_the_last_attempt_reserves_at_once(database):
+    shop = _shop(database, 3)
+    seen = []
+
+    def placement(uow: UnitOfWork) -> Any:
+        seen.append(uow.can_defer)
+        return _place_at_commit(uow, _body(shop, 2))
+
+    database.max_attempts, before = 1, database.max_attempts
+    try:
+        database.run(ACTOR, placement)
+    finally:
+        database.max_attempts = before
+    assert seen == [False]
+    row = level(database, shop["sku"]["id"], shop["location"]["id"])
+    assert row is not None and row["reserved"] == 1
+
+
+def test_many_threads_on_one_hot_sku_sell_exactly_the_stock(database):
+    units, threads = 40, 12
+    shop = _shop(database, units)
+    counter = iter(range(10_000))
+
+    def customer(_: int) -> tuple[int, int]:
+        won = 0
+        while True:
+            n = next(counter)
+            try:
+                database.run(ACTOR, lambda uow, n=n: _place_at_commit(uow, _body(shop, n)))
+            except Conflict as exc:
+                assert exc.code == "insufficient_stock"
+                return won, 1
+            won += 1
+
+    with cf.ThreadPoolExecutor(threads) as pool:
+        results = list(pool.map(customer, range(threads)))
+    assert sum(w for w, _ in results) == units
+    row = level(database, shop["sku"]["id"], shop["location"]["id"])
+    assert row is not None and row["reserved"] == row["on_hand"] == units
+    assert database.run(ACTOR, lambda uow: verify(uow, [shop["sku"]["id"]])) == []
