@@ -28,8 +28,9 @@ def machine() -> str:
 
 
 @contextlib.contextmanager
-def scratch_postgres(name: str) -> Iterator[str]:
-    """A fresh PostgreSQL database, migrated, dropped afterwards; yields its URL."""
+def scratch_postgres(name: str, keep: bool = False) -> Iterator[str]:
+    """A fresh PostgreSQL database, migrated, dropped afterwards unless ``keep``; yields
+    its URL."""
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -41,9 +42,19 @@ def scratch_postgres(name: str) -> Iterator[str]:
     try:
         yield url
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if not keep:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def database_exists(name: str) -> bool:
+    admin = create_engine(PG_ADMIN)
+    with admin.connect() as conn:
+        found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        exists = found.first() is not None
+    admin.dispose()
+    return exists
 
 
 def free_port() -> int:

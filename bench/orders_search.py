@@ -9,10 +9,13 @@ the EXPLAIN ANALYZE of its slowest request's query.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,7 +23,7 @@ import httpx
 from sqlalchemy import create_engine
 
 from bench import harness, loadgen
-from bench.orders_search_data import HOLD_TYPES, Dataset, load
+from bench.orders_search_data import HOLD_TYPES, Dataset, load, restore, save, sync_indexes
 from switchyard.orders.domain import OrderStatus
 from switchyard.orders.search_repository import SearchFilters, search_query
 
@@ -68,6 +71,16 @@ def cases(ds: Dataset) -> list[tuple[str, list[dict[str, str]]]]:
             [{"channel": c, "location": loc} for c in ds.channels for loc in ds.locations],
         ),
         ("status + SKU", [{"status": st, "sku": k} for st in STATUSES for k in ds.skus[::100]]),
+        ("channel + SKU", [{"channel": c, "sku": k} for c in ds.channels for k in ds.skus[::50]]),
+        (
+            "status + channel + location",
+            [
+                {"status": st, "channel": c, "location": loc}
+                for st in STATUSES
+                for c in ds.channels
+                for loc in ds.locations
+            ],
+        ),
         ("SKU + 30 days", [{"sku": ds.skus[i * 7], **day(ds, i, 30)} for i in range(100)]),
         (
             "hold type + channel",
@@ -162,16 +175,47 @@ def run(url: str, ds: Dataset, workers: int) -> None:
         print(explain(url, ds, params))
 
 
+@contextlib.contextmanager
+def loaded(n: int) -> Iterator[tuple[str, Dataset]]:
+    """A database with ``n`` orders loaded, and its dataset.
+
+    A scratch database, dropped afterwards; with BENCH_SEARCH_KEEP=1 one that is kept
+    (``switchyard_bench_search_<n>``, its dataset in ``var/``) and reused by the next run
+    with the same setting and ``n``, its indexes brought in line with the declared tables
+    (loading 1,000,000 orders takes minutes). A changed column or table needs a fresh
+    load: delete the dataset file.
+    """
+    if os.environ.get("BENCH_SEARCH_KEEP") != "1":
+        with harness.scratch_postgres("switchyard_bench_search") as url:
+            db = harness.database(url)
+            ds = load(url, db, n)
+            db.engine.dispose()
+            yield url, ds
+        return
+    name, saved = f"switchyard_bench_search_{n}", Path(f"var/bench_search_{n}.json")
+    url = harness.PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    if saved.exists() and harness.database_exists(name):
+        print(f"  reusing the kept database {name} ({saved})")
+        for stmt in sync_indexes(url):
+            print(f"    {stmt}")
+        yield url, restore(saved)
+        return
+    saved.unlink(missing_ok=True)
+    with harness.scratch_postgres(name, keep=True) as url:
+        db = harness.database(url)
+        ds = load(url, db, n)
+        db.engine.dispose()
+        save(ds, saved)
+        yield url, ds
+
+
 def main() -> None:
     n = int(os.environ.get("BENCH_SEARCH_ORDERS", "1000000"))
     # One process by default: a sequential client keeps one busy. (With several, the harness
     # serves through switchyard.api.serve, which keeps TCP_NODELAY on: uvicorn issue 3149.)
     workers = int(os.environ.get("BENCH_SEARCH_WORKERS", "1"))
     print(f"order search, {n:,} orders, {workers} server processes, {harness.machine()}")
-    with harness.scratch_postgres("switchyard_bench_search") as url:
-        db = harness.database(url)
-        ds = load(url, db, n)
-        db.engine.dispose()
+    with loaded(n) as (url, ds):
         run(url, ds, workers)
 
 

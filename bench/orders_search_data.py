@@ -1,23 +1,29 @@
 """Bulk data for the order search benchmark: N orders over a year, loaded with COPY.
 
 Reference data (channels, locations, SKUs, an API key) goes through the services; orders,
-their lines, customers, fulfillments and holds are generated here and copied in, with the
-secondary indexes dropped during the load and rebuilt after it (the same definitions).
+their lines, customers, fulfillments and holds are generated here and copied in (search's
+``order_locations`` derived from them in SQL), with the secondary indexes dropped during
+the load and rebuilt after it (the same definitions).
 Fixed seed: every run loads the same orders, dated back from the time of the run.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from bisect import bisect
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import psycopg
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import CreateIndex
 
 from bench import setup_data
+from switchyard.db.schema import metadata
 from switchyard.db.uow import Database
 from switchyard.kernel.ids import _encode
 
@@ -48,6 +54,7 @@ TABLES = [
     "fulfillments",
     "fulfillment_lines",
     "order_holds",
+    "order_locations",
 ]
 ADDRESS = (
     '{"line1": "Invalidenstrasse %d", "city": "Berlin", "postal_code": "10115", '
@@ -84,6 +91,49 @@ class Dataset:
     samples: dict[str, list[str]] = field(default_factory=dict)  # filter name -> values
     order_ids: list[str] = field(default_factory=list)  # a random sample
     ids: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> code -> id
+
+
+def save(ds: Dataset, path: Path) -> None:
+    """Write ``ds`` next to a kept database, so a later run can reuse both."""
+    data = asdict(ds) | {"first": ds.first.isoformat(), "last": ds.last.isoformat()}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+
+
+def restore(path: Path) -> Dataset:
+    data = json.loads(path.read_text())
+    data["first"] = datetime.fromisoformat(data["first"])
+    data["last"] = datetime.fromisoformat(data["last"])
+    return Dataset(**data)
+
+
+def sync_indexes(url: str) -> list[str]:
+    """Bring a kept database's indexes on TABLES in line with the declared tables: create
+    the declared ones it lacks, drop the ones no longer declared. Other schema changes
+    (columns, tables) need a fresh load. Returns the statements run."""
+    declared = {ix.name: ix for t in metadata.sorted_tables if t.name in TABLES for ix in t.indexes}
+    ran = []
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql"), autocommit=True) as c:
+        cur = c.cursor()
+        present = {
+            name: table
+            for table, name in cur.execute(
+                """SELECT c.relname, i.indexrelid::regclass::text FROM pg_index i
+                   JOIN pg_class c ON c.oid = i.indrelid
+                   LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid
+                   WHERE c.relname = ANY(%s) AND con.oid IS NULL""",
+                (TABLES,),
+            ).fetchall()
+        }
+        for name in sorted(set(present) - set(declared)):
+            ran.append(f"DROP INDEX {name}")
+        for name in sorted(set(declared) - set(present)):
+            ran.append(str(CreateIndex(declared[name]).compile(dialect=postgresql.dialect())))
+        for stmt in ran:
+            cur.execute(stmt)
+        if ran:
+            cur.execute("ANALYZE")
+    return ran
 
 
 class Writer:
@@ -280,6 +330,11 @@ def load(url: str, db: Database, n: int, seed: int = 20240) -> Dataset:
                 samples["customer_id"].append(cid)
         for writer in (wo, wl, wf, wfl, wh):
             writer.flush()
+        cur.execute(
+            """INSERT INTO order_locations (order_id, location_id, status, channel_id)
+               SELECT DISTINCT f.order_id, f.location_id, o.status, o.channel_id
+               FROM fulfillments f JOIN orders o ON o.id = f.order_id"""
+        )  # what the fulfillment.created handler keeps
         copied = time.monotonic() - started
         cur.execute("SET maintenance_work_mem = '512MB'")
         for stmt in creates:

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import product
 
+from sqlalchemy import select
+
+from switchyard.fulfillment.tables import fulfillments
+from switchyard.orders.domain import OrderStatus
+from switchyard.orders.tables import order_lines, orders
 from tests.e2e.skeleton import make_channel, make_location, make_sku, order_body, stock
 from tests.helpers import assert_problem, ref
 
@@ -145,3 +151,108 @@ def test_sku_and_location_filters_with_dates_and_cursor_pages(client, database):
         )
         == []
     )
+
+
+STATUSES = sorted(v for k, v in vars(OrderStatus).items() if k.isupper())
+
+
+def _every_page(client, limit: int = 2, **params) -> list[str]:
+    """The ids a filter finds, following ``next_cursor`` ``limit`` at a time."""
+    seen, cursor = [], None
+    while True:
+        query = {**params, "limit": limit, **({"cursor": cursor} if cursor else {})}
+        r = client.get(URL, params=query)
+        assert r.status_code == 200, r.text
+        page = r.json()
+        assert len(page["items"]) <= limit
+        seen += [o["id"] for o in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return seen
+
+
+def test_combined_filters_match_a_brute_force_filter_page_by_page(client, database):
+    """A status or channel with a location is read from copies (``order_locations``), with
+    a SKU from a second id stream: every combination, empty ones included, must find
+    exactly the orders a plain filter over the tables finds, newest first, across cursor
+    pages, after the statuses changed (cancelled, allocated when stock arrived)."""
+    web = make_channel(client, backorder_policy="backorder")
+    shop = make_channel(client, backorder_policy="backorder")
+    north, south, idle = make_location(client), make_location(client), make_location(client)
+    skus = [make_sku(client, web) for _ in range(3)]  # the last is never stocked
+    for sku in skus:
+        prices = [{"channel": c["code"], "currency": "EUR", "amount": "19.90"} for c in (web, shop)]
+        assert client.put(f"/api/v1/skus/{sku['id']}/prices", json={"prices": prices}).is_success
+    stock(database, skus[0], north, 6)
+    stock(database, skus[1], south, 6)
+    made = []
+    for i in range(14):
+        channel = (web, shop)[i % 2]
+        lines = [(skus[i % 3], 1)] + ([(skus[(i + 1) % 3], 1)] if i % 4 == 1 else [])
+        made.append(client.post(URL, json=order_body(channel, lines)).json())
+    for order in made[2::5]:  # cancelled after they were allocated or backordered
+        assert client.post(f"{URL}/{order['id']}/cancel").is_success
+    stock(database, skus[2], idle, 2)  # two waiting orders are allocated there now
+
+    with database.engine.connect() as conn:
+        found = {
+            o.id: (o.status, o.channel_id, set(), set())
+            for o in conn.execute(
+                select(orders.c.id, orders.c.status, orders.c.channel_id).where(
+                    orders.c.id.in_([o["id"] for o in made])
+                )
+            )
+        }
+        for order_id, sku_id in conn.execute(
+            select(order_lines.c.order_id, order_lines.c.sku_id).where(
+                order_lines.c.order_id.in_(list(found))
+            )
+        ):
+            found[order_id][2].add(sku_id)
+        for order_id, location_id in conn.execute(
+            select(fulfillments.c.order_id, fulfillments.c.location_id).where(
+                fulfillments.c.order_id.in_(list(found))
+            )
+        ):
+            found[order_id][3].add(location_id)
+    assert {status for status, *_ in found.values()} >= {"allocated", "cancelled"}
+    assert any(locs for *_, locs in found.values())
+
+    def expected(status=None, channel=None, sku=None, location=None) -> list[str]:
+        return sorted(
+            (
+                order_id
+                for order_id, (st, ch, sku_ids, locs) in found.items()
+                if status in (None, st)
+                and channel in (None, ch)
+                and (sku is None or sku in sku_ids)
+                and (location is None or location in locs)
+            ),
+            reverse=True,
+        )
+
+    locations = [north, south, idle]
+    combos = [{"status": st, "location": loc} for st, loc in product(STATUSES, locations)] + [
+        {"channel": ch, "location": loc} for ch, loc in product((web, shop), locations)
+    ]
+    combos += [{"status": st, "sku": sku} for st, sku in product(STATUSES, skus)]
+    combos += [{"channel": ch, "sku": sku} for ch, sku in product((web, shop), skus)]
+    combos += [
+        {"status": st, "channel": ch, "sku": sku}
+        for st, ch, sku in product(("allocated", "cancelled"), (web, shop), skus)
+    ]
+    combos += [
+        {"status": st, "location": loc, "sku": sku}
+        for st, loc, sku in product(("allocated", "cancelled"), locations, skus)
+    ]
+    combos += [
+        {"status": st, "channel": ch, "location": loc}
+        for st, ch, loc in product(("allocated", "cancelled"), (web, shop), locations)
+    ]
+    empty = 0
+    for combo in combos:
+        params = {k: v if isinstance(v, str) else v["id"] for k, v in combo.items()}
+        want = expected(**params)
+        empty += not want
+        assert _every_page(client, **params) == want, combo
+    assert 0 < empty < len(combos)

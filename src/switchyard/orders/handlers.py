@@ -4,6 +4,7 @@
   preordered) line: the units become allocated and a fulfillment is created for them.
 * ``inventory.reservation_shorted``: a count found fewer units than were reserved: the
   units wait for stock again and the fulfillment at that location shrinks by them.
+* ``fulfillment.created``: search notes the order's new location (``order_locations``).
 
 Reservations that belong to no stored order (cart holds, other contexts' tests) are
 ignored. Listed in ``events.bus.HANDLER_MODULES``.
@@ -21,6 +22,7 @@ from switchyard.kernel.events import DomainEvent
 from switchyard.orders import fulfillment_sync
 from switchyard.orders.domain import Order
 from switchyard.orders.repository import OrderRepository
+from switchyard.orders.search_repository import record_location
 
 
 def _order_of(uow: UnitOfWork, data: dict[str, Any]) -> Order | None:
@@ -102,5 +104,12 @@ def on_reservation_shorted(uow: UnitOfWork, event: DomainEvent) -> None:
         )
 
 
+def on_fulfillment_created(uow: UnitOfWork, event: DomainEvent) -> None:
+    location_id = event.data.get("location_id")
+    if event.order_id is not None and location_id is not None:
+        record_location(uow.conn, event.order_id, location_id)
+
+
 subscribe("inventory.backorder_allocated", on_backorder_allocated)
 subscribe("inventory.reservation_shorted", on_reservation_shorted)
+subscribe("fulfillment.created", on_fulfillment_created)

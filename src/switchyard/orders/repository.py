@@ -11,7 +11,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 from switchyard.db.crud import insert_for_dialect
 from switchyard.kernel.errors import PreconditionFailed
 from switchyard.orders.domain import Order, OrderLine
-from switchyard.orders.search_repository import SearchFilters, search_query
+from switchyard.orders.search_repository import SearchFilters, follow_status, search_rows
 from switchyard.orders.tables import order_lines, orders
 
 _LINE_QTY = (
@@ -116,6 +116,7 @@ class OrderRepository:
         if result.rowcount != 1:
             raise PreconditionFailed("version_mismatch", f"order {order.id} changed meanwhile")
         order.version += 1
+        follow_status(self.conn, order.id, order.status)
         self.conn.execute(
             update(order_lines)
             .where(order_lines.c.id == bindparam("b_id"))
@@ -131,8 +132,7 @@ class OrderRepository:
         self, *, before_id: str | None = None, limit: int = 50, **filters: Any
     ) -> list[Order]:
         """Newest first, keyset-paged by id (ids sort by creation time); see SearchFilters."""
-        query = search_query(SearchFilters(**filters), before_id)
-        rows = list(self.conn.execute(query.limit(limit + 1)).mappings())
+        rows = search_rows(self.conn, SearchFilters(**filters), before_id, limit)
         return self.with_lines(rows)
 
     def with_lines(self, rows: list[Any]) -> list[Order]:

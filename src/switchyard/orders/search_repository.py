@@ -9,12 +9,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, select
+from sqlalchemy import (
+    Connection,
+    RowMapping,
+    Select,
+    String,
+    and_,
+    bindparam,
+    exists,
+    select,
+    update,
+)
 
-from switchyard.fulfillment.tables import fulfillments
-from switchyard.orders.tables import order_holds, order_lines, orders
+from switchyard.db.crud import insert_for_dialect
+from switchyard.orders.tables import order_holds, order_lines, order_locations, orders
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # How far an id's timestamp may be from the order's placed_at (they are made together).
@@ -54,28 +65,54 @@ def active_hold_of(hold_type: str) -> Any:
     )
 
 
-def _order_ids(order_id: Any, condition: Any, low: str | None, high: str | None) -> Any:
-    """The distinct order ids of rows matching ``condition``, within the id bounds.
+def _order_ids(
+    order_id: Any, conditions: list[Any], low: str | None, high: str | None, *, distinct: bool
+) -> Any:
+    """The order ids of rows matching ``conditions``, within the id bounds, newest first.
 
     Joined rather than written as ``IN``: PostgreSQL then reads the ``(filter, order_id)``
     index backwards and stops after a page, instead of walking every order from the newest
     until enough match (slow for a rarely sold SKU). The id bounds go here and not on
     ``orders`` too: the planner would count the date range twice (as ``placed_at`` and as
     ``id``), expect a hundredth of the orders it reads and pick a hash join over the range.
+    ``distinct`` when an order can have several matching rows (lines of one SKU).
     """
-    query = select(order_id.label("order_id")).where(condition)
+    query = select(order_id.label("order_id")).where(*conditions)
     if low is not None:
         query = query.where(order_id >= low)
     if high is not None:
         query = query.where(order_id < high)
-    return query.distinct().order_by(order_id.desc()).subquery()
+    if distinct:
+        query = query.distinct()
+    return query.order_by(order_id.desc()).subquery()
 
 
 def search_query(f: SearchFilters, before_id: str | None) -> Select[Any]:
+    """The page query. A SKU or a location is a stream of order ids (see ``_order_ids``)
+    joined to ``orders``. The planner cannot know how rarely a status or channel goes with
+    one, so:
+
+    * with a location, the status and channel are read from ``order_locations`` (which
+      carries both): the page is one range of a ``(location_id, status | channel_id,
+      order_id)`` index even when the combination is empty. Joined to every order of the
+      status or channel, an empty one (cancelled orders at a warehouse, POS orders at one)
+      made PostgreSQL merge 50,000 to 100,000 orders against 240,000 to 365,000
+      fulfillments (90 to 400 ms at 1,000,000 orders);
+    * with a SKU, the status is checked in ``(status, id)`` through a second, plain join
+      of ``orders`` on id: PostgreSQL then either probes that index for each of a rare
+      SKU's orders or merges it with the SKU's ids, and reads only the orders of the page.
+      Checked on the orders read, every order of the SKU was fetched to see its status
+      (5,000 orders for a rare status: 21 to 79 ms, now 1 ms). The channel stays a check
+      on the orders read: channels are few and large and every one sells most SKUs.
+    """
     query = select(orders)
+    located = f.location_id is not None
+    status_by_index = f.status is not None and f.sku_id is not None and not located
+    if f.status is not None and not (located or status_by_index):
+        query = query.where(orders.c.status == f.status)
+    if f.channel_id is not None and not located:
+        query = query.where(orders.c.channel_id == f.channel_id)
     for value, column in (
-        (f.status, orders.c.status),
-        (f.channel_id, orders.c.channel_id),
         (f.email, orders.c.email),
         (f.phone, orders.c.phone),
         (f.external_id, orders.c.external_id),
@@ -92,18 +129,28 @@ def search_query(f: SearchFilters, before_id: str | None) -> Select[Any]:
         query = query.where(orders.c.placed_at >= f.placed_from)
     if f.placed_to is not None:
         query = query.where(orders.c.placed_at < f.placed_to)
-    joins = [
-        (order_id, column == value)
-        for value, order_id, column in (
-            (f.sku_id, order_lines.c.order_id, order_lines.c.sku_id),
-            (f.location_id, fulfillments.c.order_id, fulfillments.c.location_id),
+    streams = []
+    if f.location_id is not None:
+        ol = order_locations.c
+        conditions = [ol.location_id == f.location_id]
+        if f.status is not None:
+            conditions.append(ol.status == f.status)
+        if f.channel_id is not None:
+            conditions.append(ol.channel_id == f.channel_id)
+        streams.append(_order_ids(ol.order_id, conditions, low, high, distinct=False))
+    if f.sku_id is not None:
+        lines = order_lines.c
+        streams.append(
+            _order_ids(lines.order_id, [lines.sku_id == f.sku_id], low, high, distinct=True)
         )
-        if value is not None
-    ]
-    for order_id, condition in joins:
-        ids = _order_ids(order_id, condition, low, high)
+    for ids in streams:
         query = query.join(ids, ids.c.order_id == orders.c.id)
-    if not joins:  # with a join the bounds sit in its subquery (see _order_ids)
+    if status_by_index:  # a join, not an ordered subquery: PostgreSQL may probe the index
+        by_status = orders.alias("by_status")
+        query = query.join(
+            by_status, and_(by_status.c.id == orders.c.id, by_status.c.status == f.status)
+        )
+    if not streams:  # with a join the bounds sit in its subquery (see _order_ids)
         if low is not None:
             query = query.where(orders.c.id >= low)
         if high is not None:
@@ -111,6 +158,58 @@ def search_query(f: SearchFilters, before_id: str | None) -> Select[Any]:
     if f.hold_type is not None:
         query = query.where(active_hold_of(f.hold_type))
     return query.order_by(orders.c.id.desc())
+
+
+def search_rows(
+    conn: Connection, f: SearchFilters, before_id: str | None, limit: int
+) -> list[RowMapping]:
+    """Up to ``limit`` orders of the page (plus one: there are more).
+
+    A query with a SKU or location join is planned for its values on PostgreSQL
+    (``force_custom_plan``): psycopg prepares a statement after 5 executions and PostgreSQL
+    may then reuse a plan made without the values, which merges every order of the status
+    against the SKU's lines even when the status has no order at all (a status + SKU page
+    took 250 ms instead of 3).
+    """
+    if (f.sku_id or f.location_id) and conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+    return list(conn.execute(search_query(f, before_id).limit(limit + 1)).mappings())
+
+
+@cache
+def _record_location(dialect: str) -> Any:
+    source = select(
+        orders.c.id,
+        bindparam("b_location_id", type_=String()),
+        orders.c.status,
+        orders.c.channel_id,
+    ).where(orders.c.id == bindparam("b_order_id"))
+    columns = ["order_id", "location_id", "status", "channel_id"]
+    insert = insert_for_dialect(dialect)(order_locations)
+    return insert.from_select(columns, source).on_conflict_do_nothing()
+
+
+def record_location(conn: Connection, order_id: str, location_id: str) -> None:
+    """The order has a fulfillment at ``location_id`` (a row per pair, with the order's
+    status and channel as they are now)."""
+    params = {"b_order_id": order_id, "b_location_id": location_id}
+    conn.execute(_record_location(conn.dialect.name), params)
+
+
+_FOLLOW_STATUS = (
+    update(order_locations)
+    .where(
+        order_locations.c.order_id == bindparam("b_order_id"),
+        order_locations.c.status != bindparam("b_status"),
+    )
+    .values(status=bindparam("b_status"))
+)
+
+
+def follow_status(conn: Connection, order_id: str, status: str) -> None:
+    """Keep the order's search rows at its status (every order save calls this; it writes
+    only when the status changed)."""
+    conn.execute(_FOLLOW_STATUS, {"b_order_id": order_id, "b_status": status})
 
 
 def queue_query(

@@ -1,4 +1,4 @@
-"""Orders, their lines and holds, and staff draft orders.
+"""Orders, their lines and holds, staff draft orders, and the locations search filters by.
 
 Search indexes (see docs/architecture.md, "Orders"): every list filter has an index that
 starts with the filtered column and ends with ``id``, so "newest first" pages walk one
@@ -19,7 +19,6 @@ from sqlalchemy import (
 
 from switchyard.db.metadata import metadata
 from switchyard.db.types import Amount, UTCDateTime
-from switchyard.fulfillment.tables import fulfillments
 
 orders = Table(
     "orders",
@@ -118,6 +117,33 @@ draft_orders = Table(
     Index("ix_draft_orders_status_id", "status", "id"),
 )
 
-# Order search by location walks fulfillments by location; the index lives here because
-# it serves the orders context's queries (fulfillment's own index leads with status).
-Index("ix_fulfillments_location_id_order_id", fulfillments.c.location_id, fulfillments.c.order_id)
+# Search's copy of "this order has a fulfillment at this location" (once per pair, kept
+# when the fulfillment is cancelled, like the fulfillment row), with the order's status and
+# channel: a location combined with either is then one index range however rarely they go
+# together (see search_repository). Rows are added on ``fulfillment.created``; the status
+# follows the order on every save.
+order_locations = Table(
+    "order_locations",
+    metadata,
+    Column("order_id", String(40), ForeignKey("orders.id"), primary_key=True),
+    Column("location_id", String(40), ForeignKey("locations.id"), primary_key=True),
+    Column("status", String(24), nullable=False),
+    Column("channel_id", String(40), nullable=False),
+    Index("ix_order_locations_location_id_order_id", "location_id", "order_id"),
+    # The last column is carried, not sorted by: status + channel + location reads one of
+    # these two without touching the table.
+    Index(
+        "ix_order_locations_location_status_order_channel",
+        "location_id",
+        "status",
+        "order_id",
+        "channel_id",
+    ),
+    Index(
+        "ix_order_locations_location_channel_order_status",
+        "location_id",
+        "channel_id",
+        "order_id",
+        "status",
+    ),
+)

@@ -652,9 +652,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("fulfillments", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_fulfillments_location_id_order_id", ["location_id", "order_id"], unique=False
-        )
-        batch_op.create_index(
             "ix_fulfillments_location_status_id", ["location_id", "status", "id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_fulfillments_order_id"), ["order_id"], unique=False)
@@ -730,6 +727,35 @@ def upgrade() -> None:
     with op.batch_alter_table("order_lines", schema=None) as batch_op:
         batch_op.create_index(
             "ix_order_lines_sku_id_order_id", ["sku_id", "order_id"], unique=False
+        )
+
+    op.create_table(
+        "order_locations",
+        sa.Column("order_id", sa.String(length=40), nullable=False),
+        sa.Column("location_id", sa.String(length=40), nullable=False),
+        sa.Column("status", sa.String(length=24), nullable=False),
+        sa.Column("channel_id", sa.String(length=40), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["location_id"], ["locations.id"], name=op.f("fk_order_locations_location_id_locations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name=op.f("fk_order_locations_order_id_orders")
+        ),
+        sa.PrimaryKeyConstraint("order_id", "location_id", name=op.f("pk_order_locations")),
+    )
+    with op.batch_alter_table("order_locations", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_order_locations_location_channel_order_status",
+            ["location_id", "channel_id", "order_id", "status"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_order_locations_location_id_order_id", ["location_id", "order_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_order_locations_location_status_order_channel",
+            ["location_id", "status", "order_id", "channel_id"],
+            unique=False,
         )
 
     op.create_table(
@@ -1324,6 +1350,12 @@ def downgrade() -> None:
         batch_op.drop_index("ix_payments_order_id")
 
     op.drop_table("payments")
+    with op.batch_alter_table("order_locations", schema=None) as batch_op:
+        batch_op.drop_index("ix_order_locations_location_status_order_channel")
+        batch_op.drop_index("ix_order_locations_location_id_order_id")
+        batch_op.drop_index("ix_order_locations_location_channel_order_status")
+
+    op.drop_table("order_locations")
     with op.batch_alter_table("order_lines", schema=None) as batch_op:
         batch_op.drop_index("ix_order_lines_sku_id_order_id")
 
@@ -1339,7 +1371,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_fulfillments_status_pickup_deadline")
         batch_op.drop_index(batch_op.f("ix_fulfillments_order_id"))
         batch_op.drop_index("ix_fulfillments_location_status_id")
-        batch_op.drop_index("ix_fulfillments_location_id_order_id")
 
     op.drop_table("fulfillments")
     with op.batch_alter_table("draft_orders", schema=None) as batch_op:
