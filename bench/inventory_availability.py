@@ -5,7 +5,8 @@ database ``switchyard_bench_inventory``, fills it, measures, and drops it again.
 
 * availability of one SKU across 100 locations, through HTTP: p50/p99 latency against
   ``uvicorn`` in its own process (one worker), and SQL statements per request counted on
-  a server in this process;
+  a server in this process; and the use case alone in this process (no HTTP), which
+  holds still on a busy machine where the HTTP tail does not;
 * the availability feed of 10,000 SKUs for one channel (5 locations): time to walk every
   page, and statements per page;
 * plain ``reserve`` of one unit on one hot SKU from 16 threads (one row lock, no
@@ -40,6 +41,7 @@ from switchyard.channels.service import create_channel
 from switchyard.config import Settings
 from switchyard.db.uow import Database, UnitOfWork
 from switchyard.inventory import service as inventory
+from switchyard.inventory.availability import availability
 from switchyard.inventory.service import ReservationRequest
 from switchyard.inventory.supply import create_purchase_order
 from switchyard.inventory.sync import sync_stock
@@ -145,6 +147,20 @@ def _latency(port: int, key: str, sku: str, n: int) -> dict[str, float]:
     return {"p50": statistics.median(latencies), "p99": _percentile(latencies, 0.99)}
 
 
+def _use_case(db: Database, sku: str, n: int) -> dict[str, float]:
+    def read() -> None:
+        db.run(ACTOR, lambda uow: availability(uow, [sku]), read_only=True)
+
+    for _ in range(100):
+        read()
+    latencies = []
+    for _ in range(n):
+        start = time.perf_counter()
+        read()
+        latencies.append((time.perf_counter() - start) * 1000)
+    return {"p50": statistics.median(latencies), "p99": _percentile(latencies, 0.99)}
+
+
 def _statements(http: httpx.Client, counter: StatementCounter, sku: str, n: int) -> float:
     http.get("/api/v1/availability", params={"sku": sku}).raise_for_status()
     with counter.measure() as box:
@@ -235,6 +251,11 @@ def main() -> None:
                 )
         in_process.should_exit = True
         thread.join(timeout=10)
+        uc = _use_case(db, data["hot"], 2000)
+        print(
+            f"availability use case in process (no HTTP), 2,000 calls: "
+            f"p50 {uc['p50']:.2f} ms, p99 {uc['p99']:.2f} ms"
+        )
         r = _reserve_rate(db, data["hot"], data["locations"][-1], 2000, 16)
         print(
             f"reserve 1 unit, 1 hot SKU, 16 threads, no batching: {r['won']} of 2,050 "

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
+import pytest
+from sqlalchemy import event, insert, update
+
+from switchyard.catalog.tables import kit_components, skus
+from switchyard.db import ttl_cache
 from switchyard.inventory import operations, rules, supply
 from switchyard.inventory import service as inventory
 from switchyard.inventory.availability import availability, feed
@@ -94,6 +101,56 @@ def test_expired_holds_do_not_count(database):
     assert item["available"] == 4
     assert run(database, lambda uow: inventory.expire_holds(uow)) >= 1
     assert run(database, lambda uow: inventory.available(uow, [sku])) == {(sku, loc): 4}
+
+
+@pytest.fixture
+def cached() -> Iterator[None]:
+    ttl_cache.configure(60.0)
+    yield
+    ttl_cache.configure(None)
+
+
+def test_one_select_for_a_known_sku_with_its_stock_and_supply(database, cached):
+    (sku,) = make_skus(database)
+    a, b, c = sorted(make_locations(database, 3))
+    run(database, lambda uow: [inventory.receive(uow, sku, loc, 3) for loc in (b, a)])
+    eta = utcnow() + timedelta(days=3)
+    run(database, lambda uow: supply.create_purchase_order(uow, c, ref("PO"), eta, [(sku, 4)]))
+    code = sku_code(database, sku)
+    run(database, lambda uow: availability(uow, [code]))  # the SKU is cached from here on
+    selects: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        (item,) = run(database, lambda uow: availability(uow, [code], location_ids=[a, b, c]))
+    finally:
+        event.remove(database.engine, "before_cursor_execute", seen)
+    assert len(selects) == 1, selects
+    assert [loc["location_id"] for loc in item["locations"]] == [a, b]
+    assert [(i["location_id"], i["quantity"]) for i in item["incoming"]] == [(c, 4)]
+    assert [(f["date"], f["available"]) for f in item["future"]] == [(eta, 10)]
+
+
+def test_a_sku_made_a_kit_is_one_at_once_despite_the_cache(database, cached):
+    frame, bike = make_skus(database, 2)
+    (loc,) = make_locations(database)
+    run(database, lambda uow: inventory.receive(uow, frame, loc, 4))
+    (before,) = run(database, lambda uow: availability(uow, [bike], location_ids=[loc]))
+    assert not before["is_kit"] and before["available"] == 0
+
+    def make_kit_of(uow):
+        uow.conn.execute(update(skus).where(skus.c.id == bike).values(is_kit=True))
+        uow.conn.execute(
+            insert(kit_components).values(kit_sku_id=bike, component_sku_id=frame, quantity=2)
+        )
+
+    run(database, make_kit_of)
+    (after,) = run(database, lambda uow: availability(uow, [bike], location_ids=[loc]))
+    assert after["is_kit"] and after["available"] == 2
 
 
 def test_feed_pages_through_every_active_sku(database):

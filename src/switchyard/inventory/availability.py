@@ -10,17 +10,27 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
+from switchyard.db.ttl_cache import TTLCache
 from switchyard.db.uow import UnitOfWork
 from switchyard.inventory.availability_repository import AvailabilityRepository
 from switchyard.inventory.domain import kit_available, timeline
 from switchyard.kernel.clock import utcnow
 from switchyard.kernel.errors import FieldError, ValidationFailed, not_found
 
+# SKU rows by id or code: master data, cached per process (``switchyard.db.ttl_cache``),
+# so a SKU changed by another process may show its old code or kit flag for up to
+# ``master_data_ttl`` seconds; a new SKU is found at once (misses are never cached).
+_skus = TTLCache("inventory.sku_by_ref")
+
 
 def resolve_skus(uow: UnitOfWork, refs: list[str], field: str = "sku") -> list[dict[str, Any]]:
     """SKU rows for ids or codes, in the order asked; unknown ones are reported."""
-    rows = uow.repo(AvailabilityRepository).skus(refs)
-    by_ref = {r["id"]: r for r in rows} | {r["sku"]: r for r in rows}
+
+    def load(missing: list[str]) -> dict[str, dict[str, Any]]:
+        rows = uow.repo(AvailabilityRepository).skus(missing)
+        return {r["id"]: r for r in rows} | {r["sku"]: r for r in rows}
+
+    by_ref = _skus.get_many(uow.conn, refs, load)
     missing = [ref for ref in refs if ref not in by_ref]
     if missing and len(refs) == 1:
         raise not_found("sku", missing[0])
@@ -30,7 +40,7 @@ def resolve_skus(uow: UnitOfWork, refs: list[str], field: str = "sku") -> list[d
             f"unknown SKU(s): {', '.join(missing)}",
             [FieldError(field, "unknown_sku", m) for m in missing],
         )
-    return list({by_ref[ref]["id"]: by_ref[ref] for ref in refs}.values())
+    return list({by_ref[ref]["id"]: dict(by_ref[ref]) for ref in refs}.values())
 
 
 def _kit_locations(
@@ -51,17 +61,16 @@ def availability(
     found = resolve_skus(uow, sku_refs)
     kits = repo.components([s["id"] for s in found if s["is_kit"]])
     wanted = {s["id"] for s in found} | {c for parts in kits.values() for c in parts}
-    now = utcnow()
+    plain = [s["id"] for s in found if not s["is_kit"]]
+    stock, supply = repo.stock_and_supply(sorted(wanted), plain, channel_id, location_ids, utcnow())
     balances: dict[str, list[dict[str, Any]]] = defaultdict(list)
     codes: dict[str, str] = {}
-    for row in repo.balances(sorted(wanted), channel_id, location_ids, now):
+    for row in stock:
         balances[row["sku_id"]].append(row)
         codes[row["location_id"]] = row["location_code"]
-    plain = [s["id"] for s in found if not s["is_kit"]]
     incoming: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    if plain:
-        for row in repo.incoming(plain, channel_id, location_ids):
-            incoming[row["sku_id"]].append(row)
+    for row in supply:
+        incoming[row["sku_id"]].append(row)
     protections = repo.protections(channel_id, sorted(wanted)) if channel_id else {}
     result = []
     for sku in found:
@@ -83,19 +92,20 @@ def _sku_item(
     sku: dict[str, Any], rows: list[dict[str, Any]], supply: list[dict[str, Any]]
 ) -> dict[str, Any]:
     arriving: list[dict[str, Any]] = []
+    at: dict[str, list[dict[str, Any]]] = defaultdict(list)
     dated: list[tuple[datetime, int]] = []
     for s in sorted(supply, key=lambda r: (r["eta"] is None, r["eta"] or 0, r["source_id"])):
         unpromised = max(0, s["quantity"] - s["preordered"])
-        arriving.append(
-            {
-                "location_id": s["location_id"],
-                "eta": s["eta"],
-                "quantity": s["quantity"],
-                "unpromised": unpromised,
-                "source": s["source"],
-                "source_id": s["source_id"],
-            }
-        )
+        entry = {
+            "location_id": s["location_id"],
+            "eta": s["eta"],
+            "quantity": s["quantity"],
+            "unpromised": unpromised,
+            "source": s["source"],
+            "source_id": s["source_id"],
+        }
+        arriving.append(entry)
+        at[s["location_id"]].append(entry)
         if s["eta"] is not None and unpromised > 0:
             dated.append((s["eta"], unpromised))
     per_location = [
@@ -106,7 +116,7 @@ def _sku_item(
             "reserved": r["reserved"],
             "safety_stock": r["safety_stock"],
             "available": r["available"],
-            "incoming": [a for a in arriving if a["location_id"] == r["location_id"]],
+            "incoming": at.get(r["location_id"], []),
         }
         for r in rows
     ]

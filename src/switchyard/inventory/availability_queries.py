@@ -12,21 +12,26 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    Integer,
     Select,
+    String,
     and_,
     bindparam,
     case,
     exists,
     func,
     literal,
+    null,
     or_,
     select,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.sql.elements import ColumnElement
 
 from switchyard.catalog.tables import kit_components, skus
 from switchyard.channels.tables import channel_locations
+from switchyard.db.types import UTCDateTime
 from switchyard.inventory.domain import OPEN
 from switchyard.inventory.tables import (
     channel_inventory_settings,
@@ -86,11 +91,12 @@ def _expired_join(expired: Any) -> ColumnElement[bool]:
     return and_(expired.c.sku_id == S.sku_id, expired.c.location_id == S.location_id)
 
 
-@cache
-def balances(channel: bool, located: bool) -> Select[Any]:
+def _balances(channel: bool, located: bool, kind: list[Any], pad: list[Any]) -> Select[Any]:
+    """Balances of ``sku_ids`` in scope: ``kind`` columns first, ``pad`` columns last."""
     expired = _expired()
     return (
         select(
+            *kind,
             S.sku_id,
             S.location_id,
             locations.c.code.label("location_code"),
@@ -99,21 +105,30 @@ def balances(channel: bool, located: bool) -> Select[Any]:
             S.safety_stock,
             S.reorder_point,
             _available(expired).label("available"),
+            *pad,
         )
         .join(locations, locations.c.id == S.location_id)
         .outerjoin(expired, _expired_join(expired))
         .where(S.sku_id.in_(bindparam("sku_ids", expanding=True)), _in_scope(channel, located))
-        .order_by(S.sku_id, S.location_id)
     )
 
 
 @cache
-def incoming(channel: bool, located: bool) -> Any:
-    sku_ids: Any = bindparam("sku_ids", expanding=True)
+def balances(channel: bool, located: bool) -> Select[Any]:
+    return _balances(channel, located, [], []).order_by(S.sku_id, S.location_id)
+
+
+def _supply(
+    channel: bool, located: bool, sku_ids: Any, kind: list[Any], pad: list[Any]
+) -> tuple[Select[Any], Select[Any]]:
+    """Open purchase order lines and transfers in transit to a location in scope, as two
+    selects of one shape: ``kind``, SKU and location, ``pad``, then the supply columns."""
     po = (
         select(
+            *kind,
             POL.sku_id,
             PO.location_id,
+            *pad,
             PO.eta,
             (POL.quantity - POL.received).label("quantity"),
             POL.preordered,
@@ -130,8 +145,10 @@ def incoming(channel: bool, located: bool) -> Any:
     )
     tr = (
         select(
+            *kind,
             TL.sku_id,
             T.to_location_id.label("location_id"),
+            *pad,
             T.eta,
             (TL.quantity - TL.received).label("quantity"),
             literal(0).label("preordered"),
@@ -146,7 +163,43 @@ def incoming(channel: bool, located: bool) -> Any:
             _in_scope(channel, located, T.to_location_id),
         )
     )
-    return union_all(po, tr)
+    return po, tr
+
+
+@cache
+def incoming(channel: bool, located: bool) -> Any:
+    return union_all(*_supply(channel, located, bindparam("sku_ids", expanding=True), [], []))
+
+
+# Columns of a ``stock_and_supply`` row after ``kind``: SKU and location, then those of
+# a balance (NULL in supply rows), then those of a supply (NULL in stock rows).
+STOCK_COLUMNS = ("location_code", "on_hand", "reserved", "safety_stock", "reorder_point")
+SUPPLY_COLUMNS = ("eta", "quantity", "preordered", "source", "source_id")
+
+
+@cache
+def stock_and_supply(channel: bool, located: bool) -> Any:
+    """``balances`` of ``sku_ids`` and ``incoming`` of ``supply_sku_ids`` in one statement.
+
+    Availability needs both, and each statement costs a round trip and the driver's and
+    SQLAlchemy's per-statement work: one statement is cheaper than two. Row layout:
+    ``kind`` ('stock' or 'supply'), ``sku_id``, ``location_id``, ``STOCK_COLUMNS``,
+    ``available``, ``SUPPLY_COLUMNS``, in no order (sorting in the database cost more
+    than the rest of the statement: PostgreSQL compares text through the locale). The
+    NULLs of the first select are typed: a union's result types are its first's.
+    """
+    supply_nulls = [
+        type_coerce(null(), UTCDateTime).label("eta"),
+        type_coerce(null(), Integer).label("quantity"),
+        type_coerce(null(), Integer).label("preordered"),
+        type_coerce(null(), String).label("source"),
+        type_coerce(null(), String).label("source_id"),
+    ]
+    stock = _balances(channel, located, [literal("stock").label("kind")], supply_nulls)
+    stock_nulls = [null().label(c) for c in (*STOCK_COLUMNS, "available")]
+    supply_ids: Any = bindparam("supply_sku_ids", expanding=True)
+    po, tr = _supply(channel, located, supply_ids, [literal("supply").label("kind")], stock_nulls)
+    return union_all(stock, po, tr)
 
 
 @cache
@@ -172,12 +225,29 @@ def protections() -> Any:
 
 @cache
 def feed_page(after: bool) -> Select[Any]:
-    """A page of active SKUs with the channel's available total and protection."""
+    """A page of active SKUs with the channel's available total and protection.
+
+    Balances are summed per SKU over the page's id range (first to last SKU of the page:
+    a range the primary key index serves), then joined to the page. Joined to the page
+    and grouped with it, PostgreSQL scanned every balance of every SKU and sorted the
+    joined rows for each page: 13 ms a page of 500 SKUs at 50,000 balances, now ~3 ms.
+    """
     page = select(skus.c.id, skus.c.sku, skus.c.is_kit).where(skus.c.active.is_(True))
     if after:
         page = page.where(skus.c.id > bindparam("after_id"))
-    page_q = page.order_by(skus.c.id).limit(bindparam("limit")).subquery("page")
+    page_q = page.order_by(skus.c.id).limit(bindparam("limit")).cte("page")
     expired = _expired()
+    stock = (
+        select(S.sku_id, func.sum(_available(expired)).label("available"))
+        .outerjoin(expired, _expired_join(expired))
+        .where(
+            S.sku_id >= select(func.min(page_q.c.id)).scalar_subquery(),
+            S.sku_id <= select(func.max(page_q.c.id)).scalar_subquery(),
+            _in_scope(True, False),
+        )
+        .group_by(S.sku_id)
+        .subquery("stock")
+    )
     default = (
         select(channel_inventory_settings.c.protection)
         .where(channel_inventory_settings.c.channel_id == bindparam("channel_id"))
@@ -188,12 +258,11 @@ def feed_page(after: bool) -> Select[Any]:
             page_q.c.id,
             page_q.c.sku,
             page_q.c.is_kit,
-            func.coalesce(func.sum(_available(expired)), 0).label("available"),
-            func.coalesce(func.max(channel_protections.c.quantity), default, 0).label("protection"),
+            func.coalesce(stock.c.available, 0).label("available"),
+            func.coalesce(channel_protections.c.quantity, default, 0).label("protection"),
         )
         .select_from(page_q)
-        .outerjoin(stock_levels, and_(S.sku_id == page_q.c.id, _in_scope(True, False)))
-        .outerjoin(expired, _expired_join(expired))
+        .outerjoin(stock, stock.c.sku_id == page_q.c.id)
         .outerjoin(
             channel_protections,
             and_(
@@ -201,7 +270,6 @@ def feed_page(after: bool) -> Select[Any]:
                 channel_protections.c.channel_id == bindparam("channel_id"),
             ),
         )
-        .group_by(page_q.c.id, page_q.c.sku, page_q.c.is_kit)
         .order_by(page_q.c.id)
     )
 
