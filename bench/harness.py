@@ -63,11 +63,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# Benchmark servers run as an intake-heavy deployment is advised to (README): one request
+# thread per process. SWITCHYARD_REQUEST_THREADS in the environment overrides it.
+REQUEST_THREADS = os.environ.get("SWITCHYARD_REQUEST_THREADS", "1")
+
+
 @contextlib.contextmanager
 def server(url: str, workers: int, extra_env: dict[str, str] | None = None) -> Iterator[int]:
     """``switchyard serve`` in subprocesses against ``url``; yields the port."""
     port = free_port()
-    env = {**os.environ, "SWITCHYARD_DATABASE_URL": url, **(extra_env or {})}
+    env = {
+        **os.environ,
+        "SWITCHYARD_DATABASE_URL": url,
+        "SWITCHYARD_REQUEST_THREADS": REQUEST_THREADS,
+        **(extra_env or {}),
+    }
     proc = subprocess.Popen(
         [
             sys.executable,

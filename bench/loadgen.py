@@ -47,6 +47,7 @@ async def _worker(
     result: Result,
     keep_bodies: bool,
     stop_on: int | None,
+    due: Callable[[int], float | None],
 ) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
@@ -56,6 +57,11 @@ async def _worker(
                 return
             counter[0] += 1
             started = time.perf_counter()
+            scheduled = due(index)
+            if scheduled is not None:  # open loop: latency counts from the planned start
+                if scheduled > started:
+                    await asyncio.sleep(scheduled - started)
+                started = scheduled
             writer.write(make(index))
             head = await reader.readuntil(b"\r\n\r\n")
             status = int(head[9:12])
@@ -83,10 +89,15 @@ async def _run(
     seconds: float | None,
     keep_bodies: bool,
     stop_on: int | None,
+    rate: float | None,
 ) -> Result:
     result = Result()
     counter = [0]
-    deadline = time.perf_counter() + seconds if seconds else None
+    begin = time.perf_counter()
+    deadline = begin + seconds if seconds else None
+
+    def due(index: int) -> float | None:
+        return begin + index / rate if rate else None
 
     def stop(index: int) -> bool:
         if total is not None and index >= total:
@@ -96,7 +107,7 @@ async def _run(
     started = time.perf_counter()
     await asyncio.gather(
         *(
-            _worker(host, port, make, counter, stop, result, keep_bodies, stop_on)
+            _worker(host, port, make, counter, stop, result, keep_bodies, stop_on, due)
             for _ in range(concurrency)
         )
     )
@@ -114,7 +125,16 @@ def run(
     seconds: float | None = None,
     keep_bodies: bool = False,
     stop_on: int | None = None,
+    rate: float | None = None,
 ) -> Result:
     """Send requests built by ``make(i)`` from ``concurrency`` connections until done;
-    a connection whose answer has status ``stop_on`` sends no more."""
-    return asyncio.run(_run(host, port, make, concurrency, total, seconds, keep_bodies, stop_on))
+    a connection whose answer has status ``stop_on`` sends no more.
+
+    Closed loop by default: each connection sends its next request when the last is
+    answered. With ``rate`` (requests per second) the load is open: request ``i`` is due
+    at ``i / rate`` seconds and its latency counts from then, so time spent waiting for a
+    free connection is counted too (no coordinated omission).
+    """
+    return asyncio.run(
+        _run(host, port, make, concurrency, total, seconds, keep_bodies, stop_on, rate)
+    )

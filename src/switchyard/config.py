@@ -20,6 +20,13 @@ class Settings:
     group_commit_threads: int = 0
     # Master data read at order intake is cached per process this long (db/ttl_cache.py).
     master_data_ttl: float = 5.0
+    # Threads per server process that run requests' database work. Python threads share
+    # one interpreter lock: more of them overlap more database waits but fight for the
+    # CPU. Measured on 2 cores (docs/benchmarks.md, order intake), 2 processes with 40
+    # threads each placed 149 orders/s, with 4 each 205/s, with 1 each 257/s. One request
+    # in flight per process, and a process per core, suits intake-heavy deployments; 4
+    # keeps a slow request (a 1,000-order batch, a PDF) from holding up others.
+    request_threads: int = 4
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -30,4 +37,5 @@ class Settings:
             max_body_bytes=int(env.get("SWITCHYARD_MAX_BODY_BYTES", str(2 * 1024 * 1024))),
             group_commit_threads=int(env.get("SWITCHYARD_GROUP_COMMIT_THREADS", "0")),
             master_data_ttl=float(env.get("SWITCHYARD_MASTER_DATA_TTL", "5")),
+            request_threads=int(env.get("SWITCHYARD_REQUEST_THREADS", "4")),
         )

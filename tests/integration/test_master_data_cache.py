@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import event, update
 
 from switchyard.channels.service import create_channel
 from switchyard.channels.tables import channels
-from switchyard.db import ttl_cache
+from switchyard.db import cache_invalidation, ttl_cache
+from switchyard.db.engine import make_engine
 from switchyard.db.uow import Database, UnitOfWork
 from switchyard.kernel.events import Actor
 from switchyard.orders import master_data
@@ -109,3 +112,53 @@ def test_ttl_zero_reads_every_time(database: Database) -> None:
         assert counter.count == 1
     finally:
         ttl_cache.configure(None)
+
+
+def test_another_process_write_is_announced_on_postgresql(
+    database: Database, db_url: str, cached: None
+) -> None:
+    """Two engines stand for two server processes: a write committed through one clears
+    the other's cache through LISTEN/NOTIFY, long before its TTL."""
+    if database.dialect != "postgresql":
+        pytest.skip("SQLite has no notifications: the TTL bounds staleness there")
+    other = Database(make_engine(db_url, pool_size=2))
+    listener = cache_invalidation.listen(other.engine)
+    try:
+        assert listener is not None and listener.connected.wait(10)
+        row = _channel(database)
+        assert _read(other, row["code"])["name"] == "Cache"  # type: ignore[index]
+        database.run(
+            ACTOR,
+            lambda uow: uow.conn.execute(
+                update(channels).where(channels.c.id == row["id"]).values(name="Renamed")
+            ),
+        )
+        deadline = time.monotonic() + 10
+        seen = _read(other, row["code"])
+        while seen is not None and seen["name"] != "Renamed" and time.monotonic() < deadline:
+            time.sleep(0.05)
+            seen = _read(other, row["code"])
+        assert seen is not None and seen["name"] == "Renamed"
+    finally:
+        cache_invalidation.unlisten(other.engine)
+        other.engine.dispose()
+    assert ttl_cache._lifetimes.get(other.engine) is None  # back to the plain TTL
+
+
+def test_a_rolled_back_write_announces_nothing(database: Database, db_url: str) -> None:
+    if database.dialect != "postgresql":
+        pytest.skip("notifications are PostgreSQL's")
+    seen: list[str] = []
+    with psycopg.connect(db_url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"LISTEN {cache_invalidation.CHANNEL}")
+        row = _channel(database)  # committed: announced
+        seen += [n.channel for n in conn.notifies(timeout=2, stop_after=1)]
+
+        def rename_then_fail(uow: UnitOfWork) -> None:
+            uow.conn.execute(update(channels).where(channels.c.id == row["id"]).values(name="X"))
+            raise RuntimeError("changed my mind")
+
+        with pytest.raises(RuntimeError):
+            database.run(ACTOR, rename_then_fail)
+        seen += [n.channel for n in conn.notifies(timeout=1, stop_after=1)]
+    assert seen == [cache_invalidation.CHANNEL]

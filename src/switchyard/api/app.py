@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+from collections.abc import AsyncIterator
 
+from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
 
@@ -12,6 +15,7 @@ from switchyard.api import problems
 from switchyard.api.body_limit import BodyLimitMiddleware
 from switchyard.api.deps import DbDep, PrincipalCache
 from switchyard.config import Settings
+from switchyard.db import cache_invalidation
 from switchyard.db.engine import make_engine
 from switchyard.db.uow import Database
 from switchyard.kernel.events import Actor
@@ -51,7 +55,18 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     if db is None:
         db = Database(make_engine(settings.database_url, pool_size=settings.pool_size))
     db.enable_group_commit(settings.group_commit_threads)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = max(1, settings.request_threads)
+        cache_invalidation.listen(db.engine)
+        try:
+            yield
+        finally:
+            cache_invalidation.unlisten(db.engine)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Switchyard",
         version=__version__,
         description="Order management: capture, inventory, sourcing, fulfilment.",

@@ -7,7 +7,8 @@ rules and compliance settings change rarely, yet placing an order read each of t
 
 Staleness is bounded: a write to a master-data table committed through this process
 clears the cache at once (and a transaction that wrote one reads around the cache until
-it ends); a write by another process shows within the TTL. Never cache stock,
+it ends); a write by another process shows within the TTL, or at once on PostgreSQL,
+where commits announce it to every server process (``db.cache_invalidation``). Never cache stock,
 reservations, orders or idempotency records here. Cached values are shared: treat them
 as read-only (copy before changing).
 """
@@ -54,6 +55,8 @@ _stores: weakref.WeakKeyDictionary[Engine, dict[Hashable, tuple[float, Any]]] = 
     weakref.WeakKeyDictionary()
 )
 _generations: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()
+# Per engine: how long entries live while changes are announced (db.cache_invalidation).
+_lifetimes: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
 _ttl: float | None = None
 
 
@@ -72,6 +75,16 @@ def configure(seconds: float | None) -> None:
     global _ttl
     _ttl = seconds
     clear()
+
+
+def set_lifetime(engine: Engine, seconds: float | None) -> None:
+    """Entries of ``engine`` live ``seconds`` (None: back to ``ttl()``); set while another
+    process's changes are announced to this one (``db.cache_invalidation``)."""
+    with _lock:
+        if seconds is None:
+            _lifetimes.pop(engine, None)
+        else:
+            _lifetimes[engine] = seconds
 
 
 def clear(engine: Engine | None = None) -> None:
@@ -110,6 +123,7 @@ class TTLCache:
         now = time.monotonic()
         found: dict[Any, T] = {}
         with _lock:
+            seconds = max(seconds, _lifetimes.get(engine, 0.0))
             store = _stores.get(engine, {})
             generation = _generations.get(engine, 0)
             for k in wanted:
@@ -146,8 +160,13 @@ def _note_write(
 
 @event.listens_for(Engine, "commit")
 def _on_commit(conn: Connection) -> None:
+    # Runs just before the DBAPI commit, so a notice queued here is part of the transaction.
     if conn.info.pop(_DIRTY, None):
         clear(conn.engine)
+        if conn.dialect.name == "postgresql":
+            from switchyard.db.cache_invalidation import notify
+
+            notify(conn.connection.dbapi_connection)
 
 
 @event.listens_for(Engine, "rollback")
