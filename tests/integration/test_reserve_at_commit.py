@@ -5,11 +5,14 @@ the stock as it is then; never an oversell, never a reservation without its unit
 from __future__ import annotations
 
 import concurrent.futures as cf
+import random
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from switchyard.catalog.pricing import set_prices
 from switchyard.catalog.sku_creation import create_skus
 from switchyard.channels.service import create_channel
 from switchyard.db.uow import Database, UnitOfWork
@@ -150,3 +153,50 @@ def test_many_threads_on_one_hot_sku_sell_exactly_the_stock(database):
     row = level(database, shop["sku"]["id"], shop["location"]["id"])
     assert row is not None and row["reserved"] == row["on_hand"] == units
     assert database.run(ACTOR, lambda uow: verify(uow, [shop["sku"]["id"]])) == []
+
+
+def test_orders_of_several_hot_skus_in_any_order_never_deadlock_or_oversell(database):
+    """Each order reserves 2 or 3 of the same few SKUs, listed in random order: the
+    balances are locked in one order at commit, so threads never deadlock each other out
+    of the retries, and the units sold equal what was reserved."""
+    units, threads = 30, 10
+    shops = [_shop(database, units) for _ in range(3)]
+    channel = shops[0]["channel"]["code"]
+
+    def add_prices(uow: UnitOfWork) -> None:  # every SKU sellable on the first shop's channel
+        for shop in shops[1:]:
+            price = {"channel": channel, "currency": "EUR", "amount": Decimal(5)}
+            set_prices(uow, shop["sku"]["id"], [price])
+
+    database.run(ACTOR, add_prices)
+    counter = iter(range(10_000))
+    rng = random.Random(5)
+    baskets = [rng.sample(shops, rng.choice([2, 3])) for _ in range(2_000)]
+    sold = Counter[str]()
+
+    def customer(_: int) -> None:
+        while True:
+            n = next(counter)
+            basket = baskets[n]
+            cmd = OrderCreate.model_validate(
+                {
+                    **_body(shops[0], n).model_dump(mode="json"),
+                    "lines": [{"sku": s["sku"]["sku"], "quantity": 1} for s in basket],
+                }
+            )
+            try:
+                database.run(ACTOR, lambda uow, cmd=cmd: _place_at_commit(uow, cmd))
+            except Conflict as exc:
+                assert exc.code == "insufficient_stock"
+                return
+            for s in basket:
+                sold[s["sku"]["id"]] += 1
+
+    with cf.ThreadPoolExecutor(threads) as pool:
+        list(pool.map(customer, range(threads)))
+    ids = [s["sku"]["id"] for s in shops]
+    for shop in shops:
+        row = level(database, shop["sku"]["id"], shop["location"]["id"])
+        assert row is not None and row["reserved"] == sold[shop["sku"]["id"]] <= units
+    assert max(sold.values()) == units  # the stock of some SKU ran out
+    assert database.run(ACTOR, lambda uow: verify(uow, ids)) == []

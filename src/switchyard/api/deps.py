@@ -70,7 +70,7 @@ def _raw_key(request: Request) -> str | None:
     return request.headers.get("x-api-key")
 
 
-async def get_principal(request: Request, db: DbDep) -> Principal:
+async def get_principal(request: Request) -> Principal:
     raw = _raw_key(request)
     if not raw:
         raise Unauthorized(
@@ -78,16 +78,18 @@ async def get_principal(request: Request, db: DbDep) -> Principal:
             "send an API key as 'Authorization: Bearer <key>'",
         )
     cache: PrincipalCache = request.app.state.principals
-    principal = await cache.lookup(db, raw)
+    principal = await cache.lookup(request.app.state.db, raw)
     if principal is None:
         raise Unauthorized("invalid_api_key", "the API key is unknown or revoked")
     return principal
 
 
 def require(scope: str) -> Callable[..., Awaitable[Principal]]:
-    """A dependency that authenticates and checks one scope."""
+    """A dependency that authenticates and checks one scope (one dependency, not a chain:
+    FastAPI's cost grows with every dependency it resolves per request)."""
 
-    async def dependency(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    async def dependency(request: Request) -> Principal:
+        principal = await get_principal(request)
         principal.require(scope)
         return principal
 
