@@ -12,7 +12,7 @@ import json
 import os
 from typing import Any
 
-from bench import harness, loadgen, setup_data
+from bench import harness, intake_reference, loadgen, setup_data
 from bench.orders_intake import statements_per_order
 from switchyard.kernel.events import Actor
 
@@ -74,9 +74,22 @@ def run(url: str, workers: int, concurrency: int = 64) -> dict[str, Any]:
     }
 
 
+def reference_order(i: int, skus: list[dict[str, Any]], prefix: str) -> dict[str, Any]:
+    """The same 1-unit order of one SKU, for the no-logic reference (its stock never runs
+    out: it measures how fast a bare endpoint takes orders of one hot row)."""
+    return order(i, skus[0]["sku"]) | {"external_id": f"{prefix}-{i}"}
+
+
 def main() -> None:
     workers = int(os.environ.get("BENCH_WORKERS", "2"))
     print(f"hot SKU flash sale: {UNITS} units, 64 clients, {harness.machine()}")
+    with harness.scratch_postgres("switchyard_bench_hot_ref") as url:
+        ref = intake_reference.run(url, workers, 10.0, 64, reference_order)
+    print(
+        f"  reference FastAPI + asyncpg, same writes, no logic, {workers} server processes, "
+        f"1-unit orders of one SKU for 10 s: {ref['orders_per_s']:.0f} orders/s, "
+        f"p99 {ref['p99_ms']:.1f} ms, statuses {ref['statuses']}"
+    )
     with harness.scratch_postgres("switchyard_bench_hot") as url:
         r = run(url, workers)
     ok = r["created"] == UNITS and not r["verify"] and r["refused"] >= 64
@@ -92,6 +105,8 @@ def main() -> None:
         f"p99 {r['p99_ms']:.1f} ms, {r['statements_per_order']:.1f} SQL statements/order, "
         f"verify {'clean' if not r['verify'] else r['verify']}"
     )
+    rate = r["created"] / r["elapsed"]
+    print(f"  ratio Switchyard/reference on the hot SKU: {rate / ref['orders_per_s']:.2f}")
     if not ok:
         raise SystemExit("hot SKU benchmark: oversell or ledger mismatch")
 
