@@ -79,3 +79,24 @@ def test_workers_share_connections_restart_and_stop_together():
     while time.monotonic() < deadline and any(_alive(p) for p in now_serving):
         time.sleep(0.1)
     assert not any(_alive(p) for p in now_serving)
+
+
+def test_workers_exit_when_the_supervisor_is_killed():
+    """A supervisor killed with SIGKILL cannot stop its workers: they notice and leave."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "switchyard.api.serve", "--app", "tests.e2e.pid_app:app",
+         "--port", str(port), "--workers", "2", "--log-level", "warning"],
+        cwd=ROOT,
+    )  # fmt: skip
+    try:
+        _wait_until_serving(port)
+        workers = set(_pids(port, 40))
+        assert len(workers) == 2
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in workers)
