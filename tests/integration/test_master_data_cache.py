@@ -162,3 +162,39 @@ def test_a_rolled_back_write_announces_nothing(database: Database, db_url: str) 
             database.run(ACTOR, rename_then_fail)
         seen += [n.channel for n in conn.notifies(timeout=1, stop_after=1)]
     assert seen == [cache_invalidation.CHANNEL]
+
+
+def test_a_process_ignores_its_own_notices(database: Database, db_url: str, cached: None) -> None:
+    """Its own commits clear its cache at once; clearing again when their notice arrives
+    would throw away what was read since (and race with it)."""
+    if database.dialect != "postgresql":
+        pytest.skip("notifications are PostgreSQL's")
+    listener = cache_invalidation.listen(database.engine)
+    try:
+        assert listener is not None and listener.connected.wait(10)
+        code = _channel(database)["code"]
+        time.sleep(0.3)  # the creation's own notice has arrived
+        assert _read(database, code) is not None
+        with psycopg.connect(db_url.replace("+psycopg", ""), autocommit=True) as conn:
+            own = cache_invalidation.sender(database.engine)
+            conn.execute("SELECT pg_notify(%s, %s)", (cache_invalidation.CHANNEL, own))
+            conn.execute("SELECT pg_notify(%s, %s)", (cache_invalidation.CHANNEL, "elsewhere"))
+        counter = ChannelReads(database)
+        try:
+            time.sleep(0.5)
+            _read(database, code)
+        finally:
+            counter.close()
+        assert counter.count == 1  # cleared by the other process's notice only...
+        counter = ChannelReads(database)
+        try:
+            conn_own = psycopg.connect(db_url.replace("+psycopg", ""), autocommit=True)
+            conn_own.execute("SELECT pg_notify(%s, %s)", (cache_invalidation.CHANNEL, own))
+            conn_own.close()
+            time.sleep(0.5)
+            _read(database, code)
+        finally:
+            counter.close()
+        assert counter.count == 0  # ...and not by its own
+    finally:
+        cache_invalidation.unlisten(database.engine)

@@ -3,7 +3,8 @@
 A transaction that writes a master-data table sends ``NOTIFY switchyard_master_data`` in
 the same transaction, so the notice goes out when (and only if) it commits. Every server
 process listens on a connection of its own and clears its cache (``db.ttl_cache``) when
-told. While that listener is connected, cached entries live ``LISTENED_TTL`` seconds
+told (a process ignores its own notices: its commits clear its cache at once). While
+that listener is connected, cached entries live ``LISTENED_TTL`` seconds
 instead of ``master_data_ttl``: a change made by another process is seen within
 milliseconds, and a catalog of thousands of SKUs stays cached between changes instead of
 being read again every few seconds. When the connection drops, entries fall back to
@@ -14,6 +15,7 @@ meanwhile are lost). SQLite has no notifications: there the TTL alone bounds sta
 from __future__ import annotations
 
 import logging
+import os
 import threading
 
 import psycopg
@@ -52,9 +54,11 @@ class Listener:
                     ttl_cache.clear(self.engine)  # whatever changed while not listening
                     ttl_cache.set_lifetime(self.engine, LISTENED_TTL)
                     self.connected.set()
+                    own = sender(self.engine)
                     while not self._stopped.is_set():
-                        for _ in conn.notifies(timeout=1.0):
-                            ttl_cache.clear(self.engine)
+                        for notice in conn.notifies(timeout=1.0):
+                            if notice.payload != own:  # its own commits cleared it already
+                                ttl_cache.clear(self.engine)
             except psycopg.Error as exc:
                 log.warning("master-data cache listener disconnected: %s", exc)
             finally:
@@ -92,6 +96,13 @@ def unlisten(engine: Engine) -> None:
             _listeners[engine] = (listener, users - 1)
 
 
-def notify(dbapi_connection: object) -> None:
+def sender(engine: Engine) -> str:
+    """Who sends a notice: this process and engine (the payload of its notices)."""
+    return f"{os.getpid()}:{id(engine)}"
+
+
+def notify(dbapi_connection: object, engine: Engine) -> None:
     """Queue the change notice in the connection's open transaction (sent on commit)."""
-    dbapi_connection.execute(f"NOTIFY {CHANNEL}")  # type: ignore[attr-defined]
+    dbapi_connection.execute(  # type: ignore[attr-defined]
+        "SELECT pg_notify(%s, %s)", (CHANNEL, sender(engine))
+    )

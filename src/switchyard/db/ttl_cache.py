@@ -166,7 +166,7 @@ def _on_commit(conn: Connection) -> None:
         if conn.dialect.name == "postgresql":
             from switchyard.db.cache_invalidation import notify
 
-            notify(conn.connection.dbapi_connection)
+            notify(conn.connection.dbapi_connection, conn.engine)
 
 
 @event.listens_for(Engine, "rollback")
