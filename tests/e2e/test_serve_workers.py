@@ -67,7 +67,10 @@ def test_workers_share_connections_restart_and_stop_together():
         deadline = time.monotonic() + 20
         now_serving: set[int] = set()
         while time.monotonic() < deadline:
-            now_serving = set(_pids(port, 20))
+            try:  # connections queued at the killed worker are reset
+                now_serving = set(_pids(port, 20))
+            except httpx.HTTPError:
+                continue
             if len(now_serving) == 2 and victim not in now_serving:
                 break
             time.sleep(0.2)
