@@ -127,7 +127,9 @@ class Database:
                             raise RuntimeError("a read-only unit of work emitted events")
                         uow.repo(EventRepository).append(uow.events, actor)
                 hooks = uow._after_commit
-            except RetryUseCase as exc:
+            except RetryUseCase as exc:  # never on the last attempt: nothing is deferred then
+                if attempt == self.max_attempts:
+                    raise
                 log.info("running again: %s (attempt %d)", exc, attempt)
                 continue
             except DBAPIError as exc:
