@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -198,3 +199,29 @@ def test_a_process_ignores_its_own_notices(database: Database, db_url: str, cach
         assert counter.count == 0  # ...and not by its own
     finally:
         cache_invalidation.unlisten(database.engine)
+
+
+def test_a_read_racing_the_commit_is_not_kept(database: Database, cached: None) -> None:
+    """Another thread may read the old row between the clear before the commit and the
+    commit itself and cache it; the clear after the commit throws that away."""
+    row = _channel(database)
+    other_thread_read: list[dict[str, Any] | None] = []
+
+    def racing_reader(conn: Any) -> None:  # runs after the cache's own commit hook
+        if not other_thread_read:
+            done = threading.Thread(
+                target=lambda: other_thread_read.append(_read(database, row["code"]))
+            )
+            done.start()
+            done.join()
+
+    def rename(uow: UnitOfWork) -> None:
+        uow.conn.execute(update(channels).where(channels.c.id == row["id"]).values(name="After"))
+
+    event.listen(database.engine, "commit", racing_reader)
+    try:
+        database.run(ACTOR, rename)
+    finally:
+        event.remove(database.engine, "commit", racing_reader)
+    assert other_thread_read and other_thread_read[0]["name"] == "Cache"  # type: ignore[index]
+    assert _read(database, row["code"])["name"] == "After"  # type: ignore[index]

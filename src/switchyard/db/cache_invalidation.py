@@ -3,7 +3,8 @@
 A transaction that writes a master-data table sends ``NOTIFY switchyard_master_data`` in
 the same transaction, so the notice goes out when (and only if) it commits. Every server
 process listens on a connection of its own and clears its cache (``db.ttl_cache``) when
-told (a process ignores its own notices: its commits clear its cache at once). While
+told (a process ignores its own notices: its commits clear its cache themselves, before
+and after the commit). While
 that listener is connected, cached entries live ``LISTENED_TTL`` seconds
 instead of ``master_data_ttl``: a change made by another process is seen within
 milliseconds, and a catalog of thousands of SKUs stays cached between changes instead of

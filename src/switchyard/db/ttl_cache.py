@@ -22,7 +22,7 @@ import weakref
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine, Pool, event
 
 T = TypeVar("T")
 
@@ -46,6 +46,7 @@ MASTER_TABLES = frozenset(
 )
 MAX_ENTRIES = 50_000  # per engine; past it the store starts again empty
 _DIRTY = "switchyard_master_data_written"
+_CLEAR_AT_CHECKIN = "switchyard_master_data_committed"
 _DML = re.compile(
     r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)', re.I
 )
@@ -161,12 +162,22 @@ def _note_write(
 @event.listens_for(Engine, "commit")
 def _on_commit(conn: Connection) -> None:
     # Runs just before the DBAPI commit, so a notice queued here is part of the transaction.
+    # A reader in another thread may load the old rows between this clear and the commit:
+    # the cache is cleared once more when the connection goes back to the pool, after it.
     if conn.info.pop(_DIRTY, None):
         clear(conn.engine)
+        conn.info[_CLEAR_AT_CHECKIN] = conn.engine
         if conn.dialect.name == "postgresql":
             from switchyard.db.cache_invalidation import notify
 
             notify(conn.connection.dbapi_connection, conn.engine)
+
+
+@event.listens_for(Pool, "checkin")
+def _after_commit(dbapi_connection: Any, record: Any) -> None:
+    engine = record.info.pop(_CLEAR_AT_CHECKIN, None) if record is not None else None
+    if engine is not None:
+        clear(engine)
 
 
 @event.listens_for(Engine, "rollback")
