@@ -205,15 +205,16 @@ def test_a_read_racing_the_commit_is_not_kept(database: Database, cached: None) 
     """Another thread may read the old row between the clear before the commit and the
     commit itself and cache it; the clear after the commit throws that away."""
     row = _channel(database)
+    code = row["code"]
     other_thread_read: list[dict[str, Any] | None] = []
+    writer = threading.get_ident()
 
     def racing_reader(conn: Any) -> None:  # runs after the cache's own commit hook
-        if not other_thread_read:
-            done = threading.Thread(
-                target=lambda: other_thread_read.append(_read(database, row["code"]))
-            )
-            done.start()
-            done.join()
+        if threading.get_ident() != writer or other_thread_read:
+            return  # only the writer's commit, once (the reader commits too)
+        reader = threading.Thread(target=lambda: other_thread_read.append(_read(database, code)))
+        reader.start()
+        reader.join()
 
     def rename(uow: UnitOfWork) -> None:
         uow.conn.execute(update(channels).where(channels.c.id == row["id"]).values(name="After"))
