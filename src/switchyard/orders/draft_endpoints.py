@@ -128,7 +128,8 @@ def place_draft(
 
     def use_case(uow: UnitOfWork) -> OrderCreated:
         order = drafts.place_draft(uow, draft_id, version)
-        return OrderCreated(**full_view(uow, order), tracking_token=order.tracking_token)
+        view = full_view(uow, order, placed_now=True)
+        return OrderCreated(**view, tracking_token=order.tracking_token)
 
     who = acting(request, principal)
     return idempotency.create(request, db, who, body, use_case, headers=created_headers)

@@ -57,6 +57,9 @@ def _insert_new_order(dialect: str) -> Any:
 class OrderRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        # Status of each order as stored, for those this unit of work read or wrote: a
+        # save copies the status to search's rows only when it changed.
+        self._stored_status: dict[str, str] = {}
 
     def insert(self, order: Order) -> bool:
         """Insert a new order; False when (channel, external id) already exists."""
@@ -72,6 +75,7 @@ class OrderRepository:
         }
         if self.conn.execute(_insert_new_order(self.conn.dialect.name), row).first() is None:
             return False
+        self._stored_status[order.id] = order.status
         self.add_lines(order, order.lines)
         return True
 
@@ -98,6 +102,7 @@ class OrderRepository:
             .where(order_lines.c.order_id == order_id)
             .order_by(order_lines.c.line_no)
         ).mappings()
+        self._stored_status[order_id] = row["status"]
         return _to_order(row, lines)
 
     def by_tracking_token(self, token: str) -> Order | None:
@@ -116,7 +121,9 @@ class OrderRepository:
         if result.rowcount != 1:
             raise PreconditionFailed("version_mismatch", f"order {order.id} changed meanwhile")
         order.version += 1
-        follow_status(self.conn, order.id, order.status)
+        if self._stored_status.get(order.id) != order.status:
+            follow_status(self.conn, order.id, order.status)
+            self._stored_status[order.id] = order.status
         self.conn.execute(
             update(order_lines)
             .where(order_lines.c.id == bindparam("b_id"))
