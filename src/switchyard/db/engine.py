@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from switchyard.db import pending_writes
+
 
 def normalise_url(url: str) -> str:
     """Accept ``postgresql://`` as users write it and use the psycopg 3 driver for it."""
@@ -20,13 +22,15 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
         pool_recycle=1800,
     )
+    pending_writes.listen(engine)  # a statement first sends the inserts waiting before it
+    return engine
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -2,8 +2,9 @@
 
 Use cases receive a ``UnitOfWork``, read and write through repositories, record domain
 events with ``emit`` and never commit. ``Database.run`` is the one place that commits: it
-writes the recorded events into the outbox in the same transaction, commits, then runs
-after-commit hooks. Serialization failures and deadlocks are retried from the start.
+writes the recorded events into the outbox in the same transaction, sends the inserts held
+back to go together (``pending_writes``), commits, then runs after-commit hooks.
+Serialization failures and deadlocks are retried from the start.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from switchyard.db import pending_writes
 from switchyard.kernel.events import Actor, DomainEvent
 
 log = logging.getLogger(__name__)
@@ -118,14 +120,19 @@ class Database:
         for attempt in range(1, self.max_attempts + 1):
             try:
                 with self._connect(read_only) as conn, conn.begin():
-                    uow = UnitOfWork(conn, actor)
-                    uow.can_defer = attempt < self.max_attempts
-                    result = use_case(uow)
-                    uow.finish()
-                    if uow.events:
-                        if read_only:
-                            raise RuntimeError("a read-only unit of work emitted events")
-                        uow.repo(EventRepository).append(uow.events, actor)
+                    pending_writes.collect(conn)
+                    try:
+                        uow = UnitOfWork(conn, actor)
+                        uow.can_defer = attempt < self.max_attempts
+                        result = use_case(uow)
+                        uow.finish()
+                        if uow.events:
+                            if read_only:
+                                raise RuntimeError("a read-only unit of work emitted events")
+                            uow.repo(EventRepository).append(uow.events, actor)
+                        pending_writes.flush(conn)
+                    finally:
+                        pending_writes.discard(conn)
                 hooks = uow._after_commit
             except RetryUseCase as exc:  # never on the last attempt: nothing is deferred then
                 if attempt == self.max_attempts:

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from switchyard.db import pending_writes
 from switchyard.events.tables import events
 from switchyard.kernel.clock import utcnow
 from switchyard.kernel.events import Actor, DomainEvent
@@ -35,7 +36,7 @@ class EventRepository:
             }
             for e in batch
         ]
-        self.conn.execute(_INSERT, rows)
+        pending_writes.insert(self.conn, events, rows)
 
     def for_order(self, order_id: str, *, after: int | None, limit: int) -> list[dict[str, Any]]:
         query = select(events).where(events.c.order_id == order_id)

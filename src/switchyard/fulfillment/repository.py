@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from switchyard.db import pending_writes
 from switchyard.fulfillment.domain import Fulfillment, FulfillmentLine
 from switchyard.fulfillment.packages import Package
 from switchyard.fulfillment.tables import fulfillment_lines, fulfillments, package_items, packages
@@ -67,10 +68,11 @@ class FulfillmentRepository:
             "updated_at": now,
             **{k: getattr(f, k) for k in _STATE},
         }
-        self.conn.execute(_INSERT_FULFILLMENT, row)
+        pending_writes.insert(self.conn, fulfillments, [row])
         self._added.append(f)
-        self.conn.execute(
-            _INSERT_LINES,
+        pending_writes.insert(
+            self.conn,
+            fulfillment_lines,
             [
                 {
                     "fulfillment_id": f.id,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from switchyard.db import pending_writes
 from switchyard.db.uow import UnitOfWork
 from switchyard.inventory.domain import (
     PREORDER,
@@ -74,7 +75,9 @@ def reserve_with_policy(
     mark = len(uow.events)
     try:
         with uow.conn.begin_nested():
-            return _reserve_then_wait(uow, requests, policy)
+            outcomes = _reserve_then_wait(uow, requests, policy)
+            pending_writes.flush(uow.conn)  # its rows' errors belong to the savepoint
+            return outcomes
     except Conflict:
         del uow.events[mark:]
         raise

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from switchyard.db import pending_writes
 from switchyard.inventory.domain import EXPIRED, OPEN, PREORDER, WAITING, Pair
 from switchyard.inventory.tables import reservations
 
@@ -21,8 +22,7 @@ class ReservationRepository:
         self.conn = conn
 
     def add(self, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            self.conn.execute(_INSERT, rows)
+        pending_writes.insert(self.conn, reservations, rows)
 
     def get(self, reservation_id: str) -> dict[str, Any] | None:
         row = self.conn.execute(select(reservations).where(R.id == reservation_id)).mappings()

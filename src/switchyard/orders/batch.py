@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from switchyard.db import pending_writes
 from switchyard.db.uow import UnitOfWork
 from switchyard.kernel.errors import SwitchyardError
 from switchyard.orders.schemas import BatchRead, BatchResult, OrderCreate
@@ -67,6 +68,7 @@ def place_batch(uow: UnitOfWork, items: list[dict[str, Any]]) -> BatchRead:
         try:
             with uow.conn.begin_nested():
                 order = place_order(uow, cmd)
+                pending_writes.flush(uow.conn)  # an existing external id is refused here
         except SwitchyardError as exc:
             del uow.events[mark:]
             results.append(

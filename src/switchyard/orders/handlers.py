@@ -107,7 +107,8 @@ def on_reservation_shorted(uow: UnitOfWork, event: DomainEvent) -> None:
 def on_fulfillment_created(uow: UnitOfWork, event: DomainEvent) -> None:
     location_id = event.data.get("location_id")
     if event.order_id is not None and location_id is not None:
-        record_location(uow.conn, event.order_id, location_id)
+        status = uow.repo(OrderRepository).stored_status(event.order_id)
+        record_location(uow.conn, event.order_id, location_id, status, event.channel_id)
 
 
 subscribe("inventory.backorder_allocated", on_backorder_allocated)

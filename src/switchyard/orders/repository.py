@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import cache
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
-from switchyard.db.crud import insert_for_dialect
+from switchyard.db import pending_writes
 from switchyard.kernel.errors import PreconditionFailed
 from switchyard.orders.domain import Order, OrderLine
 from switchyard.orders.search_repository import SearchFilters, follow_status, search_rows
@@ -40,20 +39,6 @@ def _line_row(order_id: str, ln: OrderLine) -> dict[str, Any]:
     }
 
 
-_INSERT_LINES = insert(order_lines)
-
-
-@cache
-def _insert_new_order(dialect: str) -> Any:
-    """INSERT ... ON CONFLICT (channel, external id) DO NOTHING RETURNING id, built once."""
-    maker = insert_for_dialect(dialect)
-    return (
-        maker(orders)
-        .on_conflict_do_nothing(index_elements=["channel_id", "external_id"])
-        .returning(orders.c.id)
-    )
-
-
 class OrderRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -61,8 +46,10 @@ class OrderRepository:
         # save copies the status to search's rows only when it changed.
         self._stored_status: dict[str, str] = {}
 
-    def insert(self, order: Order) -> bool:
-        """Insert a new order; False when (channel, external id) already exists."""
+    def insert(self, order: Order, if_exists: Callable[[], None]) -> None:
+        """Insert a new order and its lines; when the channel already sent its external id,
+        nothing is written and ``if_exists`` is called (it raises). On PostgreSQL the rows
+        go with the unit of work's other inserts (``pending_writes``), and so may the call."""
         row = {
             **self._order_row(order),
             "id": order.id,
@@ -73,15 +60,17 @@ class OrderRepository:
             "placed_at": order.placed_at,
             "version": order.version,
         }
-        if self.conn.execute(_insert_new_order(self.conn.dialect.name), row).first() is None:
-            return False
+        pending_writes.insert(self.conn, orders, [row], if_ignored=if_exists)
         self._stored_status[order.id] = order.status
         self.add_lines(order, order.lines)
-        return True
 
     def add_lines(self, order: Order, lines: list[OrderLine]) -> None:
-        if lines:
-            self.conn.execute(_INSERT_LINES, [_line_row(order.id, ln) for ln in lines])
+        rows = [_line_row(order.id, ln) for ln in lines]
+        pending_writes.insert(self.conn, order_lines, rows)
+
+    def stored_status(self, order_id: str) -> str | None:
+        """The order's status as this unit of work stored or read it (None: not seen)."""
+        return self._stored_status.get(order_id)
 
     def id_by_external(self, channel_id: str, external_id: str) -> str | None:
         return self.conn.execute(

@@ -24,6 +24,7 @@ from sqlalchemy import (
     update,
 )
 
+from switchyard.db import pending_writes
 from switchyard.db.crud import insert_for_dialect
 from switchyard.orders.tables import order_holds, order_lines, order_locations, orders
 
@@ -189,9 +190,24 @@ def _record_location(dialect: str) -> Any:
     return insert.from_select(columns, source).on_conflict_do_nothing()
 
 
-def record_location(conn: Connection, order_id: str, location_id: str) -> None:
+def record_location(
+    conn: Connection,
+    order_id: str,
+    location_id: str,
+    status: str | None = None,
+    channel_id: str | None = None,
+) -> None:
     """The order has a fulfillment at ``location_id`` (a row per pair, with the order's
-    status and channel as they are now)."""
+    status and channel as they are now: as given, or else as stored)."""
+    if status is not None and channel_id is not None:
+        row = {
+            "order_id": order_id,
+            "location_id": location_id,
+            "status": status,
+            "channel_id": channel_id,
+        }
+        pending_writes.insert(conn, order_locations, [row], ignore_conflicts=True)
+        return
     params = {"b_order_id": order_id, "b_location_id": location_id}
     conn.execute(_record_location(conn.dialect.name), params)
 

@@ -133,13 +133,16 @@ def place_order(uow: UnitOfWork, cmd: OrderCreate, *, draft_id: str | None = Non
     placement.new_order(uow, order.id)
     if not holds or reserves_on_hold(channel):
         placed = stock.allocate_lines(uow, order, order.lines)
-    if not uow.repo(OrderRepository).insert(order):
+
+    def exists() -> None:
         existing = uow.repo(OrderRepository).id_by_external(channel["id"], cmd.external_id)
         raise Conflict(
             "order_exists",
             f"channel {channel['code']} already sent order '{cmd.external_id}'",
             extra={"order_id": existing},
         )
+
+    uow.repo(OrderRepository).insert(order, if_exists=exists)
     uow.repo(HoldRepository).add(holds)
     stock.record(uow, order, placed, cause="placement")
     return order

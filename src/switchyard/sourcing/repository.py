@@ -7,8 +7,9 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, select
+from sqlalchemy import Connection, Table, bindparam, func, select
 
+from switchyard.db import pending_writes
 from switchyard.db.crud import upsert
 from switchyard.fulfillment.tables import fulfillments
 from switchyard.inventory.tables import reservations
@@ -44,7 +45,7 @@ class SourcingRepository:
         return int(seq or 0) + 1
 
     def add_decision(self, row: dict[str, Any]) -> None:
-        self.conn.execute(insert(sourcing_decisions), row)
+        pending_writes.insert(self.conn, sourcing_decisions, [row])
 
     def decisions_for(self, order_id: str) -> list[dict[str, Any]]:
         rows = self.conn.execute(
@@ -67,7 +68,7 @@ class SourcingRepository:
 
     # -- promises ----------------------------------------------------------------------
     def add_fulfillment_promise(self, row: dict[str, Any]) -> None:
-        self.conn.execute(insert(sourcing_fulfillments), row)
+        pending_writes.insert(self.conn, sourcing_fulfillments, [row])
 
     def fulfillment_promises(self, order_id: str) -> list[dict[str, Any]]:
         """The order's fulfillment promises with each fulfillment's current status."""
@@ -90,7 +91,7 @@ class SourcingRepository:
         return dict(row) if row else None
 
     def put_order_promise(self, row: dict[str, Any]) -> None:
-        self._upsert(sourcing_order_promises, row, ["order_id"])
+        pending_writes.insert(self.conn, sourcing_order_promises, [row], upsert_on=["order_id"])
 
     def order_promise(self, order_id: str) -> dict[str, Any] | None:
         row = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from switchyard.db import pending_writes
 from switchyard.db.uow import UnitOfWork
 from switchyard.inventory import service as inventory
 from switchyard.kernel.clock import utcnow
@@ -52,6 +53,7 @@ def resource_lines(
         try:
             with uow.conn.begin_nested():
                 placed = stock.allocate_lines(uow, order, lines, exclude=exclude_location_ids)
+                pending_writes.flush(uow.conn)  # its rows' errors belong to the savepoint
         except Conflict as exc:
             if exc.code not in ("insufficient_stock", "insufficient_supply"):
                 raise

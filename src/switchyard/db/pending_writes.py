@@ -1,0 +1,290 @@
+"""Inserts sent together: a unit of work's new rows in one statement on PostgreSQL.
+
+Placing an order inserts into a dozen tables (the order, its lines, reservations, the
+fulfillment and its lines, the sourcing decision and promises, the outbox events) and reads
+none of those rows back. Sent one by one that is a dozen round trips, each paying the
+driver's and SQLAlchemy's per-statement cost; this module collects them per connection and
+sends them as one statement when something else needs the database:
+
+    WITH w0 AS (INSERT INTO orders (...) SELECT ... FROM json_populate_recordset(
+                    NULL::orders, :rows -> 0) ON CONFLICT DO NOTHING RETURNING 1),
+         w1 AS (INSERT INTO order_lines (...) SELECT ... FROM json_populate_recordset(
+                    NULL::order_lines, :rows -> 1) WHERE EXISTS (SELECT 1 FROM w0)),
+         ...
+    SELECT (SELECT count(*) FROM w0)
+
+Rules that keep this invisible to the code around it:
+
+* Rows wait only inside a unit of work on PostgreSQL (``collect`` / ``discard``); anywhere
+  else, and on SQLite (in process, no round trips), ``insert`` executes at once.
+* Any other statement on the connection first sends what waits (an engine
+  ``before_execute`` listener), so later reads and updates see the rows, in program order;
+  the unit of work sends the rest before it commits (``flush``). Foreign keys hold: the
+  statement's sub-inserts are checked together at its end.
+* Savepoints: SAVEPOINT is a statement, so it sends what waited before it; code that
+  catches errors from a savepoint's work calls ``flush`` at the end of the block, so an
+  error from its rows is raised there; a rollback to the savepoint drops what waits.
+* An insert may be *guarded* (``if_ignored``): ON CONFLICT DO NOTHING, and when it inserted
+  nothing, none of the statement's other rows are written and ``if_ignored`` is called
+  (it must raise, rolling the transaction back), e.g. an order whose channel and external
+  id already exist.
+* Values go as JSON, so column types decide their conversion as on any insert; JSON
+  columns keep their text, but a JSON column's ``None`` is SQL NULL (not JSON ``null``).
+"""
+
+from __future__ import annotations
+
+import json
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, event
+from sqlalchemy.types import TypeDecorator
+
+from switchyard.db.crud import insert_for_dialect
+
+_waiting: weakref.WeakKeyDictionary[Connection, _Batch] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What one sub-insert of the statement looks like (the statement is cached by these)."""
+
+    table: Table
+    columns: tuple[str, ...]
+    ignore_conflicts: bool
+    upsert_on: tuple[str, ...]
+    guarded: bool
+
+
+@dataclass
+class _Entry:
+    """One sub-insert: its shape and its rows as JSON text (an upsert's by key, the last
+    one for a key winning, as if they had been sent one after another)."""
+
+    shape: _Shape
+    rows: dict[Any, str] = field(default_factory=dict)
+    if_ignored: Callable[[], None] | None = None
+
+
+@dataclass
+class _Batch:
+    entries: dict[_Shape, _Entry] = field(default_factory=dict)
+    tables: dict[Table, _Shape] = field(default_factory=dict)
+    sending: bool = False
+
+    def clear(self) -> None:
+        self.entries, self.tables = {}, {}
+
+
+def insert(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    *,
+    ignore_conflicts: bool = False,
+    upsert_on: Sequence[str] = (),
+    if_ignored: Callable[[], None] | None = None,
+) -> None:
+    """Insert ``rows`` (all with the keys of the first), now or with the connection's batch.
+
+    ``ignore_conflicts``: ON CONFLICT DO NOTHING. ``upsert_on``: on a conflict over these
+    columns, overwrite the row's other columns. ``if_ignored`` (one row, implies
+    ``ignore_conflicts``): called when the row was not inserted; it must raise.
+    """
+    if not rows:
+        return
+    if if_ignored is not None and len(rows) != 1:
+        raise ValueError("a guarded insert takes one row")
+    batch = _waiting.get(conn)
+    defaults = _scalar_defaults(table, tuple(rows[0])) if batch is not None else {}
+    shape = _Shape(
+        table,
+        tuple(rows[0]) + tuple(defaults),
+        ignore_conflicts or if_ignored is not None,
+        tuple(upsert_on),
+        if_ignored is not None,
+    )
+    if batch is None:
+        result = conn.execute(_statement(conn.dialect.name, shape), list(rows))
+        if if_ignored is not None and result.rowcount == 0:
+            if_ignored()
+            raise AssertionError("if_ignored must raise")
+        return
+    # One sub-insert per table: rows of the same shape join it; another shape for a table
+    # that has rows waiting (or a second guarded row) sends those first, since two parts
+    # of one statement must not touch the same row.
+    pending = batch.tables.get(table)
+    if pending is not None and (pending != shape or shape.guarded):
+        flush(conn)
+        pending = None
+    if pending is None:
+        batch.tables[table] = shape
+        batch.entries[shape] = _Entry(shape, if_ignored=if_ignored)
+    entry = batch.entries[shape]
+    # Encoded now: a caller changing a dict it passed must not change what is written.
+    keys = shape.upsert_on
+    for row in rows:
+        key = tuple(row[k] for k in keys) if keys else len(entry.rows)
+        entry.rows[key] = _dumps(_jsonable(table, row | defaults))
+
+
+def collect(conn: Connection) -> None:
+    """From now on, hold ``conn``'s inserts until ``flush`` or another statement (PostgreSQL
+    only; elsewhere inserts keep executing at once)."""
+    if conn.dialect.name == "postgresql":
+        _waiting[conn] = _Batch()
+
+
+def flush(conn: Connection) -> None:
+    """Send the inserts ``conn`` holds (if any), as one statement."""
+    batch = _waiting.get(conn)
+    if batch is None or not batch.entries or batch.sending:
+        return
+    entries = list(batch.entries.values())
+    batch.clear()
+    batch.sending = True
+    try:
+        payload = "[" + ",".join("[" + ",".join(e.rows.values()) + "]" for e in entries) + "]"
+        sql = _batch_sql(tuple(e.shape for e in entries))
+        counts = conn.exec_driver_sql(sql, {"rows": payload}).one()
+    finally:
+        batch.sending = False
+    guards = [e for e in entries if e.shape.guarded]
+    for count, entry in zip(counts, guards, strict=False):
+        if count == 0 and entry.if_ignored is not None:
+            entry.if_ignored()
+            raise AssertionError(f"if_ignored of {entry.shape.table.name} must raise")
+
+
+def discard(conn: Connection) -> None:
+    """Stop holding ``conn``'s inserts and drop any still waiting (the transaction ends)."""
+    _waiting.pop(conn, None)
+
+
+def listen(engine: Engine) -> None:
+    """Make every statement on ``engine`` send the inserts its connection holds first, and
+    a rollback to a savepoint drop them (a savepoint starts with a statement, so what
+    waits then was inserted inside it)."""
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "before_execute", _before_execute)
+        event.listen(engine, "rollback_savepoint", _drop)
+
+
+def _drop(conn: Connection, *_: Any) -> None:
+    batch = _waiting.get(conn)
+    if batch is not None:
+        batch.clear()
+
+
+def _before_execute(conn: Connection, *_: Any) -> None:
+    batch = _waiting.get(conn)
+    if batch is not None and batch.entries and not batch.sending:
+        flush(conn)
+
+
+@cache
+def _statement(dialect: str, shape: _Shape) -> Any:
+    stmt = insert_for_dialect(dialect)(shape.table)
+    if shape.upsert_on:
+        changes = {c: stmt.excluded[c] for c in shape.columns if c not in shape.upsert_on}
+        return stmt.on_conflict_do_update(index_elements=list(shape.upsert_on), set_=changes)
+    if shape.ignore_conflicts:
+        return stmt.on_conflict_do_nothing()
+    return stmt
+
+
+@cache
+def _batch_sql(shapes: tuple[_Shape, ...]) -> str:
+    guards = [f"w{i}" for i, s in enumerate(shapes) if s.guarded]
+    only_if = " AND ".join(f"EXISTS (SELECT 1 FROM {g})" for g in guards)
+    parts = []
+    # Guards first: a WITH item may refer only to the items before it.
+    order = sorted(range(len(shapes)), key=lambda i: not shapes[i].guarded)
+    for i in order:
+        shape = shapes[i]
+        name = _quote(shape.table.name)
+        cols = ", ".join(_quote(c) for c in shape.columns)
+        sql = (
+            f"w{i} AS (INSERT INTO {name} ({cols}) SELECT {cols} "
+            f"FROM json_populate_recordset(NULL::{name}, %(rows)s::json -> {i})"
+        )
+        if only_if and not shape.guarded:
+            sql += f" WHERE {only_if}"
+        if shape.upsert_on:
+            keys = ", ".join(_quote(c) for c in shape.upsert_on)
+            sets = ", ".join(
+                f"{_quote(c)} = EXCLUDED.{_quote(c)}"
+                for c in shape.columns
+                if c not in shape.upsert_on
+            )
+            sql += f" ON CONFLICT ({keys}) DO UPDATE SET {sets}"
+        elif shape.ignore_conflicts:
+            sql += " ON CONFLICT DO NOTHING"
+        if shape.guarded:
+            sql += " RETURNING 1"
+        parts.append(sql + ")")
+    counts = ", ".join(f"(SELECT count(*) FROM {g})" for g in guards) or "1"
+    return "WITH " + ",\n".join(parts) + f"\nSELECT {counts}"
+
+
+@cache
+def _scalar_defaults(table: Table, given: tuple[str, ...]) -> dict[str, Any]:
+    """Python-side scalar defaults of the columns a row leaves out (SQLAlchemy's insert
+    would fill them in; server defaults apply on their own)."""
+    found = {}
+    for column in table.columns:
+        default = column.default
+        if column.name in given or default is None:
+            continue
+        if not getattr(default, "is_scalar", False):
+            raise ValueError(f"{table.name}.{column.name}: give a value (its default is code)")
+        found[column.name] = default.arg  # type: ignore[attr-defined]
+    return found
+
+
+def _dumps(value: dict[str, Any]) -> str:
+    return json.dumps(value, default=_json_default, separators=(",", ":"))
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _jsonable(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` (a copy the caller owns) with each column's own conversion applied (amounts
+    to integers, times to UTC); JSON encoding does the rest (``_json_default``)."""
+    for name, convert in _converters(table):
+        if name in row:
+            row[name] = convert(row[name])
+    return row
+
+
+@cache
+def _converters(table: Table) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    from sqlalchemy.dialects import postgresql
+
+    dialect = postgresql.dialect()
+    found = []
+    for column in table.columns:
+        kind = column.type
+        if isinstance(kind, TypeDecorator):
+            found.append((column.name, _bind(kind, dialect)))
+    return tuple(found)
+
+
+def _bind(kind: TypeDecorator[Any], dialect: Any) -> Callable[[Any], Any]:
+    return lambda value: kind.process_bind_param(value, dialect)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot send {type(value).__name__} as a column value")
