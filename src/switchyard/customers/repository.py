@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, Insert, Table, bindparam, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from switchyard.customers.tables import customer_addresses, customers
+from switchyard.db import pending_writes
 from switchyard.db.crud import insert_for, keyset_page, update_versioned
 
 
@@ -49,6 +51,12 @@ class CustomerRepository:
         """
         stmt = _insert_ignoring_duplicates(self.conn, customers).returning(customers.c.id)
         return self.conn.execute(stmt, row).first() is not None
+
+    def add_new_email(self, row: dict[str, Any], if_taken: Callable[[], None]) -> None:
+        """Insert the customer; if its email is taken meanwhile, nothing of the unit of work
+        is written and ``if_taken`` is called (it raises). On PostgreSQL the row goes with
+        the unit of work's other inserts (``pending_writes``), and so may the call."""
+        pending_writes.insert(self.conn, customers, [row], if_ignored=if_taken)
 
     def page(
         self, *, email: str | None, q: str | None, after_id: str | None, limit: int

@@ -6,7 +6,7 @@ from typing import Any
 
 from switchyard.customers.domain import address_fingerprint, normalise_email
 from switchyard.customers.repository import AddressRepository, CustomerRepository, EmailTaken
-from switchyard.db.uow import UnitOfWork
+from switchyard.db.uow import RetryUseCase, UnitOfWork
 from switchyard.kernel.clock import utcnow
 from switchyard.kernel.errors import (
     Conflict,
@@ -51,6 +51,14 @@ def match_or_create(uow: UnitOfWork, email: str, name: str | None, phone: str | 
     """
     repo = uow.repo(CustomerRepository)
     email = normalise_email(email)
+    if uow.can_defer:  # the insert waits for the unit of work's others; a race re-runs it
+        found = repo.by_email(email)
+        if found is not None:
+            return str(found["id"])
+        row = _customer_row(email, name or "", phone)
+        repo.add_new_email(row, if_taken=lambda: _taken_meanwhile(email))
+        uow.emit(DomainEvent("customer.created", "customer", row["id"], {"email": email}))
+        return str(row["id"])
     for _ in range(3):
         found = repo.by_email(email)
         if found is not None:
@@ -60,6 +68,10 @@ def match_or_create(uow: UnitOfWork, email: str, name: str | None, phone: str | 
             uow.emit(DomainEvent("customer.created", "customer", row["id"], {"email": email}))
             return str(row["id"])
     raise Conflict("customer_contended", f"the customer {email} keeps changing: retry")
+
+
+def _taken_meanwhile(email: str) -> None:
+    raise RetryUseCase(f"customer {email} was created meanwhile")
 
 
 def create_customer(uow: UnitOfWork, values: dict[str, Any]) -> dict[str, Any]:

@@ -7,9 +7,9 @@ driver's and SQLAlchemy's per-statement cost; this module collects them per conn
 sends them as one statement when something else needs the database:
 
     WITH w0 AS (INSERT INTO orders (...) SELECT ... FROM json_populate_recordset(
-                    NULL::orders, :rows -> 0) ON CONFLICT DO NOTHING RETURNING 1),
+                    NULL::orders, :r0) ON CONFLICT DO NOTHING RETURNING 1),
          w1 AS (INSERT INTO order_lines (...) SELECT ... FROM json_populate_recordset(
-                    NULL::order_lines, :rows -> 1) WHERE EXISTS (SELECT 1 FROM w0)),
+                    NULL::order_lines, :r1) WHERE EXISTS (SELECT 1 FROM w0)),
          ...
     SELECT (SELECT count(*) FROM w0)
 
@@ -27,7 +27,8 @@ Rules that keep this invisible to the code around it:
 * An insert may be *guarded* (``if_ignored``): ON CONFLICT DO NOTHING, and when it inserted
   nothing, none of the statement's other rows are written and ``if_ignored`` is called
   (it must raise, rolling the transaction back), e.g. an order whose channel and external
-  id already exist.
+  id already exist. Guards are made in turn, each only if the one before it was, and the
+  first refused one is called.
 * Values go as JSON, so column types decide their conversion as on any insert; JSON
   columns keep their text, but a JSON column's ``None`` is SQL NULL (not JSON ``null``).
 """
@@ -150,14 +151,14 @@ def flush(conn: Connection) -> None:
     batch.clear()
     batch.sending = True
     try:
-        payload = "[" + ",".join("[" + ",".join(e.rows.values()) + "]" for e in entries) + "]"
+        params = {f"r{i}": "[" + ",".join(e.rows.values()) + "]" for i, e in enumerate(entries)}
         sql = _batch_sql(tuple(e.shape for e in entries))
-        counts = conn.exec_driver_sql(sql, {"rows": payload}).one()
+        counts = conn.exec_driver_sql(sql, params).one()
     finally:
         batch.sending = False
     guards = [e for e in entries if e.shape.guarded]
     for count, entry in zip(counts, guards, strict=False):
-        if count == 0 and entry.if_ignored is not None:
+        if count == 0 and entry.if_ignored is not None:  # the first refused guard
             entry.if_ignored()
             raise AssertionError(f"if_ignored of {entry.shape.table.name} must raise")
 
@@ -204,18 +205,21 @@ def _batch_sql(shapes: tuple[_Shape, ...]) -> str:
     guards = [f"w{i}" for i, s in enumerate(shapes) if s.guarded]
     only_if = " AND ".join(f"EXISTS (SELECT 1 FROM {g})" for g in guards)
     parts = []
-    # Guards first: a WITH item may refer only to the items before it.
+    # Guards first (a WITH item may refer only to the items before it), each made only if
+    # the one before it was (so a later guard's row never refers to a refused one).
     order = sorted(range(len(shapes)), key=lambda i: not shapes[i].guarded)
-    for i in order:
+    for at, i in enumerate(order):
         shape = shapes[i]
         name = _quote(shape.table.name)
         cols = ", ".join(_quote(c) for c in shape.columns)
         sql = (
             f"w{i} AS (INSERT INTO {name} ({cols}) SELECT {cols} "
-            f"FROM json_populate_recordset(NULL::{name}, %(rows)s::json -> {i})"
+            f"FROM json_populate_recordset(NULL::{name}, %(r{i})s::json)"
         )
-        if only_if and not shape.guarded:
+        if not shape.guarded and only_if:
             sql += f" WHERE {only_if}"
+        elif shape.guarded and at > 0:
+            sql += f" WHERE EXISTS (SELECT 1 FROM w{order[at - 1]})"
         if shape.upsert_on:
             keys = ", ".join(_quote(c) for c in shape.upsert_on)
             sets = ", ".join(
