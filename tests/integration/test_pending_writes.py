@@ -234,3 +234,25 @@ def test_nothing_waits_after_a_failed_unit_of_work(db: Database) -> None:
         db.run(ACTOR, fail)
     db.run(ACTOR, lambda uow: None)  # the next unit of work on a pooled connection
     assert _get(db, parents, str(row["id"])) is None
+
+
+def test_guards_go_in_turn_and_the_first_refused_one_is_called(db: Database) -> None:
+    taken = _parent(ref("first"))
+    db.run(ACTOR, lambda uow: pending_writes.insert(uow.conn, parents, [taken]))
+    again = _parent(str(taken["code"]))
+    # A second guarded row refers to the first: made only if the first was.
+    child = {"id": ref("ch"), "parent_id": again["id"], "qty": 1}
+    called: list[str] = []
+
+    def refused(which: str) -> None:
+        called.append(which)
+        raise Conflict("refused", which)
+
+    def write(uow: UnitOfWork) -> None:
+        pending_writes.insert(uow.conn, parents, [again], if_ignored=lambda: refused("parent"))
+        pending_writes.insert(uow.conn, children, [child], if_ignored=lambda: refused("child"))
+
+    with pytest.raises(Conflict):
+        db.run(ACTOR, write)
+    assert called == ["parent"]  # not a foreign-key error from the child
+    assert _get(db, children, str(child["id"])) is None

@@ -7,18 +7,22 @@ from __future__ import annotations
 import concurrent.futures as cf
 import random
 from collections import Counter
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from switchyard.catalog.pricing import set_prices
 from switchyard.catalog.sku_creation import create_skus
 from switchyard.channels.service import create_channel
 from switchyard.db.uow import Database, UnitOfWork
 from switchyard.inventory import service as inventory
+from switchyard.inventory.repository import StockRepository
 from switchyard.inventory.service import ReservationRequest
 from switchyard.inventory.verify import verify
+from switchyard.kernel.clock import utcnow
 from switchyard.kernel.errors import Conflict
 from switchyard.kernel.events import Actor
 from switchyard.locations.service import create_location
@@ -200,3 +204,53 @@ def test_orders_of_several_hot_skus_in_any_order_never_deadlock_or_oversell(data
         assert row is not None and row["reserved"] == sold[shop["sku"]["id"]] <= units
     assert max(sold.values()) == units  # the stock of some SKU ran out
     assert database.run(ACTOR, lambda uow: verify(uow, ids)) == []
+
+
+def test_reserving_in_turn_stops_at_the_first_balance_short_of_units(database):
+    shops = [_shop(database, units) for units in (5, 1, 5)]
+    pairs = [(s["sku"]["id"], s["location"]["id"]) for s in shops]
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    def attempt(uow: UnitOfWork) -> list[Any]:
+        stock = uow.repo(StockRepository)
+        event.listen(database.engine, "before_cursor_execute", count)
+        try:
+            levels = stock.try_reserve_in_turn([(p, 2) for p in pairs], utcnow())
+        finally:
+            event.remove(database.engine, "before_cursor_execute", count)
+        # Within the transaction: the first reserved, the short one and the one after it
+        # untouched (not even locked on PostgreSQL: its update never ran).
+        seen = [stock.lock(*p) for p in pairs]
+        raise _Seen([levels, seen])
+
+    with pytest.raises(_Seen) as outcome:
+        database.run(ACTOR, attempt)
+    levels, seen = outcome.value.args[0]
+    assert levels[0] is not None and levels[0].reserved == 2 and levels[1:] == [None, None]
+    assert [lv.reserved for lv in seen] == [2, 0, 0]
+    assert len(statements) == (1 if database.dialect == "postgresql" else 2)
+    assert [level(database, *p)["reserved"] for p in pairs] == [0, 0, 0]  # rolled back
+
+
+class _Seen(Exception):
+    """Carries what a unit of work saw out of it, rolling it back."""
+
+
+def test_a_balance_held_by_lapsed_cart_holds_is_freed_at_commit(database):
+    shop = _shop(database, 2)
+    sku, loc = shop["sku"]["id"], shop["location"]["id"]
+    past = utcnow() - timedelta(minutes=5)
+    database.run(
+        ACTOR,
+        lambda uow: inventory.reserve(uow, [ReservationRequest(sku, loc, 2, expires_at=past)]),
+    )
+    assert level(database, sku, loc)["reserved"] == 2  # still counted until expired
+
+    order = database.run(ACTOR, lambda uow: _place_at_commit(uow, _body(shop, 3)))
+
+    assert order.status == "allocated"
+    assert level(database, sku, loc)["reserved"] == 1  # the hold expired, the order reserved
+    assert database.run(ACTOR, lambda uow: verify(uow, [sku])) == []

@@ -26,7 +26,9 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        # No ping on each checkout (a round trip per transaction): a connection found dead
+        # invalidates the pool and ``Database.run`` runs the use case again on a new one.
+        pool_pre_ping=False,
         pool_recycle=1800,
     )
     pending_writes.listen(engine)  # a statement first sends the inserts waiting before it

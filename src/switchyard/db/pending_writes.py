@@ -19,6 +19,9 @@ Rules that keep this invisible to the code around it:
   else, and on SQLite (in process, no round trips), ``insert`` executes at once.
 * Any other statement on the connection first sends what waits (an engine
   ``before_execute`` listener), so later reads and updates see the rows, in program order;
+  SQLAlchemy does not announce ``exec_driver_sql`` there: code that reads or writes rows
+  uses ``execute`` (a ``text()`` statement if need be). A statement that touches none of
+  the tables inserted into may say so (execution option ``PASSES``) and go first;
   the unit of work sends the rest before it commits (``flush``). Foreign keys hold: the
   statement's sub-inserts are checked together at its end.
 * Savepoints: SAVEPOINT is a statement, so it sends what waited before it; code that
@@ -50,6 +53,10 @@ from sqlalchemy.types import TypeDecorator
 from switchyard.db.crud import insert_for_dialect
 
 _waiting: weakref.WeakKeyDictionary[Connection, _Batch] = weakref.WeakKeyDictionary()
+
+# Execution option of a statement that neither reads nor changes the rows of any table a
+# unit of work inserts into: it may run before the inserts that wait (one round trip fewer).
+PASSES = "passes_waiting_inserts"
 
 
 @dataclass(frozen=True)
@@ -183,9 +190,11 @@ def _drop(conn: Connection, *_: Any) -> None:
         batch.clear()
 
 
-def _before_execute(conn: Connection, *_: Any) -> None:
+def _before_execute(
+    conn: Connection, _clause: Any, _multi: Any, _params: Any, options: Any, *_: Any
+) -> None:
     batch = _waiting.get(conn)
-    if batch is not None and batch.entries and not batch.sending:
+    if batch is not None and batch.entries and not batch.sending and not options.get(PASSES):
         flush(conn)
 
 

@@ -182,4 +182,5 @@ def _after_commit(dbapi_connection: Any, record: Any) -> None:
 
 @event.listens_for(Engine, "rollback")
 def _on_rollback(conn: Connection) -> None:
-    conn.info.pop(_DIRTY, None)
+    if not conn.invalidated:  # a dead connection's info goes with it (and cannot be read)
+        conn.info.pop(_DIRTY, None)

@@ -118,6 +118,7 @@ class Database:
         from switchyard.events.repository import EventRepository
 
         for attempt in range(1, self.max_attempts + 1):
+            committing = False
             try:
                 with self._connect(read_only) as conn, conn.begin():
                     pending_writes.collect(conn)
@@ -133,6 +134,7 @@ class Database:
                         pending_writes.flush(conn)
                     finally:
                         pending_writes.discard(conn)
+                    committing = True
                 hooks = uow._after_commit
             except RetryUseCase as exc:  # never on the last attempt: nothing is deferred then
                 if attempt == self.max_attempts:
@@ -140,7 +142,11 @@ class Database:
                 log.info("running again: %s (attempt %d)", exc, attempt)
                 continue
             except DBAPIError as exc:
-                if attempt < self.max_attempts and _is_retryable(exc):
+                # A connection found dead before the commit (the server restarted, or ended
+                # an idle connection) took the transaction with it: run again on a new one.
+                # Dead during the commit, the outcome is unknown: that error is the caller's.
+                lost = exc.connection_invalidated and not committing
+                if attempt < self.max_attempts and (lost or _is_retryable(exc)):
                     log.info("retrying after %s (attempt %d)", exc.orig, attempt)
                     time.sleep(0.002 * 2**attempt)
                     continue

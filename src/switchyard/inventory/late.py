@@ -59,13 +59,28 @@ def apply_pending(uow: UnitOfWork) -> None:
         orders[pair] = order_id
     stock = uow.repo(StockRepository)
     now = utcnow()
-    for pair in sorted(totals):
-        after = stock.try_reserve(*pair, totals[pair], now)
-        if after is None and expire_pair(uow, pair, now):
-            after = stock.try_reserve(*pair, totals[pair], now)
-        if after is None:
-            raise RetryUseCase(f"the units of {pair} were taken before commit")
+    wanted = sorted(totals.items())
+    done = 0
+
+    def reserved(after: Level) -> None:
+        nonlocal done
+        pair, quantity = wanted[done]
         before = Level(
-            after.on_hand, after.reserved - totals[pair], after.safety_stock, after.reorder_point
+            after.on_hand, after.reserved - quantity, after.safety_stock, after.reorder_point
         )
         emit_change(uow, pair, before, after, "reservation", order_id=orders[pair])
+        done += 1
+
+    while done < len(wanted):
+        for level in stock.try_reserve_in_turn(wanted[done:], now):  # one statement
+            if level is None:
+                break
+            reserved(level)
+        else:
+            continue
+        # wanted[done] was short of units: free its lapsed holds and try it once more.
+        pair, quantity = wanted[done]
+        after = stock.try_reserve(*pair, quantity, now) if expire_pair(uow, pair, now) else None
+        if after is None:
+            raise RetryUseCase(f"the units of {pair} were taken before commit")
+        reserved(after)

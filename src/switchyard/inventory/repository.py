@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -14,12 +15,15 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     true,
     tuple_,
     update,
 )
 
+from switchyard.db import pending_writes
 from switchyard.db.crud import insert_for
+from switchyard.db.types import UTCDateTime
 from switchyard.inventory.domain import OPEN, Level, Pair
 from switchyard.inventory.tables import reservations, stock_levels, stock_movements
 
@@ -54,6 +58,29 @@ _FORCE_RESERVE = _reserved_update(S.on_hand - S.reserved >= _QTY, S.reserved + _
 _UNRESERVE = _reserved_update(true(), S.reserved - _QTY)
 
 
+@cache
+def _reserve_in_turn(count: int) -> Any:
+    """PostgreSQL: ``count`` conditional reservations chained so each runs (and locks its
+    row) only after the one before it reserved; the levels of those that did."""
+    parts = []
+    for i in range(count):
+        gate = f" AND EXISTS (SELECT 1 FROM u{i - 1})" if i else ""
+        parts.append(
+            f"u{i} AS (UPDATE stock_levels SET reserved = reserved + :q{i}, "
+            f"updated_at = :now WHERE sku_id = :s{i} AND location_id = :l{i} "
+            f"AND on_hand - reserved - safety_stock >= :q{i}{gate} "
+            f"RETURNING {i} AS i, on_hand, reserved, safety_stock, reorder_point)"
+        )
+    union = " UNION ALL ".join(f"SELECT * FROM u{i}" for i in range(count))
+    stmt = text("WITH " + ", ".join(parts) + " " + union)
+    types = {f"q{i}": Integer() for i in range(count)}
+    stmt = stmt.bindparams(*(bindparam(k, type_=t) for k, t in types.items()))
+    stmt = stmt.bindparams(bindparam("now", type_=UTCDateTime()))
+    # Balances are never inserted with an order: the inserts waiting may follow (the order's
+    # rows and outbox then go in one statement after it, and the row stays locked no longer).
+    return stmt.execution_options(**{pending_writes.PASSES: True})
+
+
 class StockRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -67,6 +94,32 @@ class StockRepository:
         reservations queue on the row and each re-checks the committed balance.
         """
         return self._move_reserved(_TRY_RESERVE, sku_id, location_id, quantity, now)
+
+    def try_reserve_in_turn(
+        self, wanted: Sequence[tuple[Pair, int]], now: datetime
+    ) -> list[Level | None]:
+        """``try_reserve`` of each (balance, units) in the order given, stopping at the first
+        balance without the units: its levels after, None from that one on.
+
+        On PostgreSQL one statement whose updates run in turn, each only if the one before
+        it reserved (so the rows are locked in the order given, as the caller sorted them);
+        elsewhere a statement per balance.
+        """
+        if self.conn.dialect.name != "postgresql" or len(wanted) < 2:
+            found: list[Level | None] = []
+            for (sku_id, location_id), quantity in wanted:
+                found.append(self.try_reserve(sku_id, location_id, quantity, now))
+                if found[-1] is None:
+                    break
+            return found + [None] * (len(wanted) - len(found))
+        params: dict[str, Any] = {"now": now}
+        for i, ((sku_id, location_id), quantity) in enumerate(wanted):
+            params |= {f"s{i}": sku_id, f"l{i}": location_id, f"q{i}": quantity}
+        rows = self.conn.execute(_reserve_in_turn(len(wanted)), params).all()
+        levels: list[Level | None] = [None] * len(wanted)
+        for row in rows:
+            levels[row.i] = _level(row)
+        return levels
 
     def unreserve(self, sku_id: str, location_id: str, quantity: int, now: datetime) -> Level:
         level = self._move_reserved(_UNRESERVE, sku_id, location_id, quantity, now)
