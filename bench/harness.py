@@ -96,16 +96,31 @@ def server(url: str, workers: int, extra_env: dict[str, str] | None = None) -> I
         env=env,
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
-                    break
-            time.sleep(0.1)
+        wait_until_serving(port, workers)
         yield port
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def wait_until_serving(port: int, workers: int, timeout: float = 30) -> None:
+    """Until ``/health`` answers and every worker listens (each has its own socket on the
+    port): connections opened while only the first one listened would all stay on it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError):
+            healthy = httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
+            if healthy and listening_sockets(port) >= workers:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"the server on port {port} did not start {workers} workers")
+
+
+def listening_sockets(port: int) -> int:
+    """Sockets listening on ``port`` (Linux: /proc/net/tcp, state 0A)."""
+    with open("/proc/net/tcp") as table:
+        rows = [line.split() for line in table.readlines()[1:]]
+    return sum(1 for r in rows if int(r[1].split(":")[1], 16) == port and r[3] == "0A")
 
 
 class StatementCounter:

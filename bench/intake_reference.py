@@ -18,14 +18,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
 from fastapi import Body, FastAPI
 from fastapi.responses import JSONResponse
 
@@ -193,12 +191,7 @@ def server(url: str, workers: int) -> Iterator[int]:
         env={**os.environ, "SWITCHYARD_DATABASE_URL": url, "PYTHONPATH": str(ROOT)},
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
-                    break
-            time.sleep(0.1)
+        harness.wait_until_serving(port, workers)
         yield port
     finally:
         proc.terminate()

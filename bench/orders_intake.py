@@ -40,10 +40,16 @@ def statements_per_order(db: Any, skus: list[dict[str, Any]]) -> float:
     """SQL statements per order placed as POST /orders places it (BEGIN and COMMIT aside)."""
     counter = harness.StatementCounter(db.engine)
     n = 50
+
+    def place(i: int) -> None:
+        cmd = OrderCreate.model_validate(order_json(i, skus, "count"))
+        db.run(Actor.system("bench"), lambda uow: _as_post_orders_does(uow, cmd))
+
+    for i in range(n):  # warm: master data cached, as in a running server
+        place(i)
     with counter.measure() as box:
-        for i in range(n):
-            cmd = OrderCreate.model_validate(order_json(i, skus, "count"))
-            db.run(Actor.system("bench"), lambda uow, cmd=cmd: _as_post_orders_does(uow, cmd))
+        for i in range(n, 2 * n):
+            place(i)
     return box[0] / n
 
 

@@ -256,3 +256,25 @@ def test_guards_go_in_turn_and_the_first_refused_one_is_called(db: Database) -> 
         db.run(ACTOR, write)
     assert called == ["parent"]  # not a foreign-key error from the child
     assert _get(db, children, str(child["id"])) is None
+
+
+def test_a_statement_naming_its_tables_sends_only_the_inserts_into_those_first(
+    db: Database,
+) -> None:
+    parent = _parent(ref("touch"))
+    of_children = pending_writes.touching(select(children.c.id).where(children.c.qty < 0))
+    of_parents = pending_writes.touching(select(parents.c.id).where(parents.c.id == parent["id"]))
+    assert of_parents.get_execution_options()[pending_writes.TOUCHES] == {parents.name}
+
+    def write_then_read(uow: UnitOfWork) -> list[object]:
+        pending_writes.insert(uow.conn, parents, [parent])
+        uow.conn.execute(of_children).all()  # the parent row may go on waiting
+        return [uow.conn.execute(of_parents).scalar()]  # this one needs it first
+
+    with _statements(db) as seen:
+        assert db.run(ACTOR, write_then_read) == [parent["id"]]
+    kinds = ["INSERT" if "INSERT" in s else "SELECT" for s in seen if not s.startswith("BEGIN")]
+    if db.dialect == "postgresql":
+        assert kinds == ["SELECT", "INSERT", "SELECT"]
+    else:
+        assert kinds == ["INSERT", "SELECT", "SELECT"]

@@ -20,8 +20,8 @@ Rules that keep this invisible to the code around it:
 * Any other statement on the connection first sends what waits (an engine
   ``before_execute`` listener), so later reads and updates see the rows, in program order;
   SQLAlchemy does not announce ``exec_driver_sql`` there: code that reads or writes rows
-  uses ``execute`` (a ``text()`` statement if need be). A statement that touches none of
-  the tables inserted into may say so (execution option ``PASSES``) and go first;
+  uses ``execute`` (a ``text()`` statement if need be). A statement built once may name
+  the tables it touches (``touching``): it then sends only inserts into those first;
   the unit of work sends the rest before it commits (``flush``). Foreign keys hold: the
   statement's sub-inserts are checked together at its end.
 * Savepoints: SAVEPOINT is a statement, so it sends what waited before it; code that
@@ -40,23 +40,27 @@ from __future__ import annotations
 
 import json
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Connection, Engine, Table, event
+from sqlalchemy import ClauseElement, Connection, Engine, Table, event
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.util import find_tables
 from sqlalchemy.types import TypeDecorator
 
 from switchyard.db.crud import insert_for_dialect
 
+E = TypeVar("E", bound=Executable)
+
 _waiting: weakref.WeakKeyDictionary[Connection, _Batch] = weakref.WeakKeyDictionary()
 
-# Execution option of a statement that neither reads nor changes the rows of any table a
-# unit of work inserts into: it may run before the inserts that wait (one round trip fewer).
-PASSES = "passes_waiting_inserts"
+# Execution option: the names of the tables a statement reads or changes. Inserts waiting
+# for other tables stay waiting when it runs (one round trip fewer); see ``touching``.
+TOUCHES = "pending_writes_touches"
 
 
 @dataclass(frozen=True)
@@ -194,8 +198,22 @@ def _before_execute(
     conn: Connection, _clause: Any, _multi: Any, _params: Any, options: Any, *_: Any
 ) -> None:
     batch = _waiting.get(conn)
-    if batch is not None and batch.entries and not batch.sending and not options.get(PASSES):
+    if batch is None or not batch.entries or batch.sending:
+        return
+    touches = options.get(TOUCHES)
+    if touches is None or any(table.name in touches for table in batch.tables):
         flush(conn)
+
+
+def touching(stmt: E, tables: Iterable[str] | None = None) -> E:
+    """``stmt`` marked with the tables it reads or changes: ``tables``, or for a query
+    every table it names (subqueries and joins included). Inserts waiting for other tables
+    then stay waiting when it runs. Only for statements that no other table's rows affect:
+    a query, or an update of rows no waiting row refers to."""
+    if tables is None:
+        found = find_tables(cast(ClauseElement, stmt), include_joins=True)
+        tables = (t.name for t in found if isinstance(t, Table))
+    return stmt.execution_options(**{TOUCHES: frozenset(tables)})
 
 
 @cache

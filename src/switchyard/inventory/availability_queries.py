@@ -31,6 +31,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from switchyard.catalog.tables import kit_components, skus
 from switchyard.channels.tables import channel_locations
+from switchyard.db import pending_writes
 from switchyard.db.types import UTCDateTime
 from switchyard.inventory.domain import OPEN
 from switchyard.inventory.tables import (
@@ -115,7 +116,8 @@ def _balances(channel: bool, located: bool, kind: list[Any], pad: list[Any]) -> 
 
 @cache
 def balances(channel: bool, located: bool) -> Select[Any]:
-    return _balances(channel, located, [], []).order_by(S.sku_id, S.location_id)
+    query = _balances(channel, located, [], []).order_by(S.sku_id, S.location_id)
+    return pending_writes.touching(query)  # a new customer's row may wait meanwhile
 
 
 def _supply(

@@ -44,12 +44,13 @@ def _pair(sku_id: str, location_id: str) -> Any:
 def _reserved_update(condition: Any, change: Any) -> Any:
     """``reserved`` changed by ``:qty`` on one balance when ``condition`` holds, built once
     with bind parameters: the hot path of every reservation skips building the statement."""
-    return (
+    stmt = (
         update(stock_levels)
         .where(S.sku_id == bindparam("sku"), S.location_id == bindparam("loc"), condition)
         .values(reserved=change, updated_at=bindparam("now"))
         .returning(*_LEVEL)
     )
+    return pending_writes.touching(stmt, ["stock_levels"])  # the order's rows may follow
 
 
 _QTY = bindparam("qty", type_=Integer)
@@ -78,7 +79,7 @@ def _reserve_in_turn(count: int) -> Any:
     stmt = stmt.bindparams(bindparam("now", type_=UTCDateTime()))
     # Balances are never inserted with an order: the inserts waiting may follow (the order's
     # rows and outbox then go in one statement after it, and the row stays locked no longer).
-    return stmt.execution_options(**{pending_writes.PASSES: True})
+    return pending_writes.touching(stmt, ["stock_levels"])
 
 
 class StockRepository:
