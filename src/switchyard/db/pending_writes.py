@@ -76,8 +76,8 @@ class _Shape:
 
 @dataclass
 class _Entry:
-    """One sub-insert: its shape and its rows as JSON text (an upsert's by key, the last
-    one for a key winning, as if they had been sent one after another)."""
+    """One sub-insert: its shape and its rows as pieces of a JSON array (an upsert's a row
+    per key, the last one for a key winning, as if they had been sent one by one)."""
 
     shape: _Shape
     rows: dict[Any, str] = field(default_factory=dict)
@@ -141,9 +141,10 @@ def insert(
     entry = batch.entries[shape]
     # Encoded now: a caller changing a dict it passed must not change what is written.
     keys = shape.upsert_on
-    for row in rows:
-        key = tuple(row[k] for k in keys) if keys else len(entry.rows)
-        entry.rows[key] = _dumps(_jsonable(table, row | defaults))
+    if not keys:  # the rows as one piece of the JSON array
+        entry.rows[len(entry.rows)] = _encode([_jsonable(table, r | defaults) for r in rows])[1:-1]
+    for row in rows if keys else ():
+        entry.rows[tuple(row[k] for k in keys)] = _encode(_jsonable(table, row | defaults))
 
 
 def collect(conn: Connection) -> None:
@@ -279,10 +280,6 @@ def _scalar_defaults(table: Table, given: tuple[str, ...]) -> dict[str, Any]:
     return found
 
 
-def _dumps(value: dict[str, Any]) -> str:
-    return json.dumps(value, default=_json_default, separators=(",", ":"))
-
-
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -310,7 +307,11 @@ def _converters(table: Table) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
 
 
 def _bind(kind: TypeDecorator[Any], dialect: Any) -> Callable[[Any], Any]:
-    return lambda value: kind.process_bind_param(value, dialect)
+    def convert(value: Any) -> Any:
+        value = kind.process_bind_param(value, dialect)
+        return value.isoformat() if isinstance(value, datetime) else value
+
+    return convert
 
 
 def _json_default(value: Any) -> Any:
@@ -319,3 +320,6 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     raise TypeError(f"cannot send {type(value).__name__} as a column value")
+
+
+_encode = json.JSONEncoder(default=_json_default, separators=(",", ":")).encode
