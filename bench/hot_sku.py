@@ -36,9 +36,9 @@ def order(i: int, sku: str) -> dict[str, Any]:
 
 def run(url: str, workers: int, concurrency: int = 64) -> dict[str, Any]:
     db = harness.database(url)
-    data = setup_data.build(db, skus=1, locations=1, stock=UNITS + 300)
+    data = setup_data.build(db, skus=1, locations=1, stock=UNITS + 3 * (1 + 50))
     sku = data["skus"][0]
-    per_order = statements_per_order(db, data["skus"])  # 100 orders of 3 units: UNITS remain
+    per_order = statements_per_order(db, data["skus"])  # 1 + 50 orders of 3 units: UNITS remain
     db.engine.dispose()
     headers = {"Authorization": f"Bearer {data['key']}"}
 
