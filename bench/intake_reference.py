@@ -1,11 +1,15 @@
 """The intake reference: a minimal FastAPI + asyncpg ``POST /orders`` with no logic.
 
 It takes the same 3-line order JSON as ``bench/orders_intake.py`` and makes, in one
-transaction, the writes Switchyard makes for such an order: the order row, its lines, the
-conditional stock update per line, the reservations, a fulfillment with its lines and one
-outbox event. No validation, pricing rules, sourcing or customer record: SKU ids and
-prices come from a map loaded once at start-up. Its rate is the ceiling Switchyard's
-intake is compared with (the issue asks for a ratio of at least 0.4).
+transaction, the inserts and updates Switchyard makes for such an order: the customer row,
+the order row, its lines, the conditional stock update per line, the reservations, a
+fulfillment with its lines, the sourcing decision, the fulfillment's and the order's
+promise, the order's search row and the outbox events (order placed and allocated,
+fulfillment created, a stock change per line, customer created), with JSON payloads of
+the same size. No reads, validation, pricing rules or sourcing: SKU ids and prices come
+from a map loaded once at start-up, the decision and promises are a template. Its rate is
+the ceiling Switchyard's intake is compared with (the issue asks for a ratio of at least
+0.4).
 
 Served by uvicorn with the same number of worker processes as the real server, against a
 scratch database migrated with Switchyard's migrations and filled by ``bench.setup_data``.
@@ -19,7 +23,7 @@ import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +74,39 @@ VALUES ($1, $2, $3, $4, 0, 0, 0)
 INSERT_EVENT = """
 INSERT INTO events (id, type, aggregate_type, aggregate_id, order_id, channel_id, data,
     actor_kind, actor_id, actor_name, occurred_at)
-VALUES ($1, 'order.placed', 'order', $2, $2, $3, $4, 'api_key', 'reference', 'reference', $5)
+VALUES ($1, $2, $3, $4, $5, $6, $7, 'api_key', 'reference', 'reference', $8)
 """
+INSERT_CUSTOMER = """
+INSERT INTO customers (id, email, name, phone, version, created_at, updated_at)
+VALUES ($1, $2, $3, NULL, 1, $4, $4) ON CONFLICT DO NOTHING
+"""
+INSERT_DECISION = """
+INSERT INTO sourcing_decisions (id, order_id, seq, channel_id, profile_id, profile_version,
+    cause, strategy, status, total_cost, currency, destination, decision, promise, created_at)
+VALUES ($1, $2, 1, $3, NULL, 0, 'placement', 'lowest_cost', 'sourced', 68500, 'EUR', $4, $5,
+    $6, $7)
+"""
+INSERT_FULFILLMENT_PROMISE = """
+INSERT INTO sourcing_fulfillments (fulfillment_id, order_id, decision_id, location_id, kind,
+    ship_to_location_id, ship_by, deliver_by, ready_at, created_at)
+VALUES ($1, $2, $3, $4, 'ship_from_warehouse', NULL, $5, $6, NULL, $7)
+"""
+INSERT_ORDER_PROMISE = """
+INSERT INTO sourcing_order_promises (order_id, ship_by, deliver_by, ready_at, unpromised,
+    updated_at)
+VALUES ($1, $2, $3, NULL, '{}', $4)
+"""
+INSERT_ORDER_LOCATION = """
+INSERT INTO order_locations (order_id, location_id, status, channel_id)
+VALUES ($1, $2, 'allocated', $3)
+"""
+DESTINATION = json.dumps(
+    {"latitude": 52.52, "longitude": 13.405, "basis": "city", "country_code": "DE"}
+    | {"postal_code": "10115", "city": "Berlin"}
+)
+# The size of Switchyard's decision log entry for such an order (about 1.5 kB).
+DECISION = json.dumps({"strategy": "lowest_cost", "detail": "x" * 1450})
+PROMISE = json.dumps({"ship_by": "2026-11-26", "deliver_by": "2026-11-27", "detail": "x" * 280})
 
 
 class State:
@@ -136,7 +171,10 @@ async def create_order(body: dict[str, Any] = Body(...)) -> Any:
     total = sum(line[5] * line[6] for line in lines)
     customer = body["customer"]
     fulfillment_id = new_id("ful")
+    decision_id = new_id("sdc")
+    ship_by, deliver_by = now.date(), now.date() + timedelta(days=1)
     async with state.pool.acquire() as conn, conn.transaction():
+        await conn.execute(INSERT_CUSTOMER, new_id("cus"), customer["email"], customer["name"], now)
         await conn.execute(
             INSERT_ORDER,
             order_id,
@@ -150,10 +188,12 @@ async def create_order(body: dict[str, Any] = Body(...)) -> Any:
             now,
         )
         await conn.executemany(INSERT_LINE, lines)
+        changes = []
         for line in sorted(lines, key=lambda r: r[3]):  # lock stock rows in one order
             status = await conn.execute(RESERVE_STOCK, line[5], line[3], loc, now)
             if status != "UPDATE 1":
                 raise _Rollback
+            changes.append({"sku_id": line[3], "location_id": loc, "cause": "reservation"})
         await conn.executemany(
             INSERT_RESERVATION,
             [(new_id("res"), order_id, ln[0], ln[3], loc, ln[5], now) for ln in lines],
@@ -162,8 +202,43 @@ async def create_order(body: dict[str, Any] = Body(...)) -> Any:
         await conn.executemany(
             INSERT_FULFILLMENT_LINE, [(fulfillment_id, ln[0], ln[3], ln[5]) for ln in lines]
         )
-        data = json.dumps({"external_id": body["external_id"], "total": total})
-        await conn.execute(INSERT_EVENT, new_id("evt"), order_id, state.channel_id, data, now)
+        await conn.execute(
+            INSERT_DECISION,
+            decision_id,
+            order_id,
+            state.channel_id,
+            DESTINATION,
+            DECISION,
+            PROMISE,
+            now,
+        )
+        await conn.execute(
+            INSERT_FULFILLMENT_PROMISE,
+            fulfillment_id,
+            order_id,
+            decision_id,
+            loc,
+            ship_by,
+            deliver_by,
+            now,
+        )
+        await conn.execute(INSERT_ORDER_PROMISE, order_id, ship_by, deliver_by, now)
+        await conn.execute(INSERT_ORDER_LOCATION, order_id, loc, state.channel_id)
+        placed = {"external_id": body["external_id"], "total": total, "lines": body["lines"]}
+        events = [
+            ("order.placed", "order", order_id, placed),
+            ("order.allocated", "order", order_id, {"lines": [ln[0] for ln in lines]}),
+            ("fulfillment.created", "fulfillment", fulfillment_id, {"location_id": loc}),
+            *(("inventory.changed", "sku", c["sku_id"], c) for c in changes),
+            ("customer.created", "customer", customer["email"], {"email": customer["email"]}),
+        ]
+        await conn.executemany(
+            INSERT_EVENT,
+            [
+                (new_id("evt"), kind, agg, agg_id, order_id, state.channel_id, json.dumps(d), now)
+                for kind, agg, agg_id, d in events
+            ],
+        )
     return {"id": order_id, "status": "allocated"}
 
 
