@@ -19,11 +19,11 @@ Rules that keep this invisible to the code around it:
   else, and on SQLite (in process, no round trips), ``insert`` executes at once.
 * Any other statement on the connection first sends what waits (an engine
   ``before_execute`` listener), so later reads and updates see the rows, in program order;
-  SQLAlchemy does not announce ``exec_driver_sql`` there: code that reads or writes rows
-  uses ``execute`` (a ``text()`` statement if need be). A statement built once may name
-  the tables it touches (``touching``): it then sends only inserts into those first;
   the unit of work sends the rest before it commits (``flush``). Foreign keys hold: the
-  statement's sub-inserts are checked together at its end.
+  statement's sub-inserts are checked together at its end. A statement built once may
+  name the tables it touches (``touching``); it then sends first only the inserts into
+  those. SQLAlchemy does not announce ``exec_driver_sql`` to the listener: code that
+  reads or writes rows uses ``execute`` (a ``text()`` statement if need be).
 * Savepoints: SAVEPOINT is a statement, so it sends what waited before it; code that
   catches errors from a savepoint's work calls ``flush`` at the end of the block, so an
   error from its rows is raised there; a rollback to the savepoint drops what waits.
@@ -141,10 +141,11 @@ def insert(
     entry = batch.entries[shape]
     # Encoded now: a caller changing a dict it passed must not change what is written.
     keys = shape.upsert_on
-    if not keys:  # the rows as one piece of the JSON array
+    if keys:  # a piece per key: a later row for a key replaces the earlier one
+        for row in rows:
+            entry.rows[tuple(row[k] for k in keys)] = _encode(_jsonable(table, row | defaults))
+    else:  # the rows as one piece of the JSON array
         entry.rows[len(entry.rows)] = _encode([_jsonable(table, r | defaults) for r in rows])[1:-1]
-    for row in rows if keys else ():
-        entry.rows[tuple(row[k] for k in keys)] = _encode(_jsonable(table, row | defaults))
 
 
 def collect(conn: Connection) -> None:
