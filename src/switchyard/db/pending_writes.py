@@ -38,21 +38,23 @@ Rules that keep this invisible to the code around it:
 
 from __future__ import annotations
 
-import json
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
-from functools import cache
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import ClauseElement, Connection, Engine, Table, event
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.util import find_tables
-from sqlalchemy.types import TypeDecorator
 
-from switchyard.db.crud import insert_for_dialect
+from switchyard.db.pending_sql import (
+    Shape,
+    batch_insert,
+    encode,
+    jsonable,
+    scalar_defaults,
+    single_insert,
+)
 
 E = TypeVar("E", bound=Executable)
 
@@ -63,31 +65,20 @@ _waiting: weakref.WeakKeyDictionary[Connection, _Batch] = weakref.WeakKeyDiction
 TOUCHES = "pending_writes_touches"
 
 
-@dataclass(frozen=True)
-class _Shape:
-    """What one sub-insert of the statement looks like (the statement is cached by these)."""
-
-    table: Table
-    columns: tuple[str, ...]
-    ignore_conflicts: bool
-    upsert_on: tuple[str, ...]
-    guarded: bool
-
-
 @dataclass
 class _Entry:
     """One sub-insert: its shape and its rows as pieces of a JSON array (an upsert's a row
     per key, the last one for a key winning, as if they had been sent one by one)."""
 
-    shape: _Shape
+    shape: Shape
     rows: dict[Any, str] = field(default_factory=dict)
     if_ignored: Callable[[], None] | None = None
 
 
 @dataclass
 class _Batch:
-    entries: dict[_Shape, _Entry] = field(default_factory=dict)
-    tables: dict[Table, _Shape] = field(default_factory=dict)
+    entries: dict[Shape, _Entry] = field(default_factory=dict)
+    tables: dict[Table, Shape] = field(default_factory=dict)
     sending: bool = False
 
     def clear(self) -> None:
@@ -114,8 +105,8 @@ def insert(
     if if_ignored is not None and len(rows) != 1:
         raise ValueError("a guarded insert takes one row")
     batch = _waiting.get(conn)
-    defaults = _scalar_defaults(table, tuple(rows[0])) if batch is not None else {}
-    shape = _Shape(
+    defaults = scalar_defaults(table, tuple(rows[0])) if batch is not None else {}
+    shape = Shape(
         table,
         tuple(rows[0]) + tuple(defaults),
         ignore_conflicts or if_ignored is not None,
@@ -123,7 +114,7 @@ def insert(
         if_ignored is not None,
     )
     if batch is None:
-        result = conn.execute(_statement(conn.dialect.name, shape), list(rows))
+        result = conn.execute(single_insert(conn.dialect.name, shape), list(rows))
         if if_ignored is not None and result.rowcount == 0:
             if_ignored()
             raise AssertionError("if_ignored must raise")
@@ -143,9 +134,9 @@ def insert(
     keys = shape.upsert_on
     if keys:  # a piece per key: a later row for a key replaces the earlier one
         for row in rows:
-            entry.rows[tuple(row[k] for k in keys)] = _encode(_jsonable(table, row | defaults))
+            entry.rows[tuple(row[k] for k in keys)] = encode(jsonable(table, row | defaults))
     else:  # the rows as one piece of the JSON array
-        entry.rows[len(entry.rows)] = _encode([_jsonable(table, r | defaults) for r in rows])[1:-1]
+        entry.rows[len(entry.rows)] = encode([jsonable(table, r | defaults) for r in rows])[1:-1]
 
 
 def collect(conn: Connection) -> None:
@@ -165,7 +156,7 @@ def flush(conn: Connection) -> None:
     batch.sending = True
     try:
         params = {f"r{i}": "[" + ",".join(e.rows.values()) + "]" for i, e in enumerate(entries)}
-        sql = _batch_sql(tuple(e.shape for e in entries))
+        sql = batch_insert(tuple(e.shape for e in entries))
         counts = conn.exec_driver_sql(sql, params).one()
     finally:
         batch.sending = False
@@ -216,111 +207,3 @@ def touching(stmt: E, tables: Iterable[str] | None = None) -> E:
         found = find_tables(cast(ClauseElement, stmt), include_joins=True)
         tables = (t.name for t in found if isinstance(t, Table))
     return stmt.execution_options(**{TOUCHES: frozenset(tables)})
-
-
-@cache
-def _statement(dialect: str, shape: _Shape) -> Any:
-    stmt = insert_for_dialect(dialect)(shape.table)
-    if shape.upsert_on:
-        changes = {c: stmt.excluded[c] for c in shape.columns if c not in shape.upsert_on}
-        return stmt.on_conflict_do_update(index_elements=list(shape.upsert_on), set_=changes)
-    if shape.ignore_conflicts:
-        return stmt.on_conflict_do_nothing()
-    return stmt
-
-
-@cache
-def _batch_sql(shapes: tuple[_Shape, ...]) -> str:
-    guards = [f"w{i}" for i, s in enumerate(shapes) if s.guarded]
-    only_if = " AND ".join(f"EXISTS (SELECT 1 FROM {g})" for g in guards)
-    parts = []
-    # Guards first (a WITH item may refer only to the items before it), each made only if
-    # the one before it was (so a later guard's row never refers to a refused one).
-    order = sorted(range(len(shapes)), key=lambda i: not shapes[i].guarded)
-    for at, i in enumerate(order):
-        shape = shapes[i]
-        name = _quote(shape.table.name)
-        cols = ", ".join(_quote(c) for c in shape.columns)
-        sql = (
-            f"w{i} AS (INSERT INTO {name} ({cols}) SELECT {cols} "
-            f"FROM json_populate_recordset(NULL::{name}, %(r{i})s::json)"
-        )
-        if not shape.guarded and only_if:
-            sql += f" WHERE {only_if}"
-        elif shape.guarded and at > 0:
-            sql += f" WHERE EXISTS (SELECT 1 FROM w{order[at - 1]})"
-        if shape.upsert_on:
-            keys = ", ".join(_quote(c) for c in shape.upsert_on)
-            sets = ", ".join(
-                f"{_quote(c)} = EXCLUDED.{_quote(c)}"
-                for c in shape.columns
-                if c not in shape.upsert_on
-            )
-            sql += f" ON CONFLICT ({keys}) DO UPDATE SET {sets}"
-        elif shape.ignore_conflicts:
-            sql += " ON CONFLICT DO NOTHING"
-        if shape.guarded:
-            sql += " RETURNING 1"
-        parts.append(sql + ")")
-    counts = ", ".join(f"(SELECT count(*) FROM {g})" for g in guards) or "1"
-    return "WITH " + ",\n".join(parts) + f"\nSELECT {counts}"
-
-
-@cache
-def _scalar_defaults(table: Table, given: tuple[str, ...]) -> dict[str, Any]:
-    """Python-side scalar defaults of the columns a row leaves out (SQLAlchemy's insert
-    would fill them in; server defaults apply on their own)."""
-    found = {}
-    for column in table.columns:
-        default = column.default
-        if column.name in given or default is None:
-            continue
-        if not getattr(default, "is_scalar", False):
-            raise ValueError(f"{table.name}.{column.name}: give a value (its default is code)")
-        found[column.name] = default.arg  # type: ignore[attr-defined]
-    return found
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _jsonable(table: Table, row: dict[str, Any]) -> dict[str, Any]:
-    """``row`` (a copy the caller owns) with each column's own conversion applied (amounts
-    to integers, times to UTC); JSON encoding does the rest (``_json_default``)."""
-    for name, convert in _converters(table):
-        if name in row:
-            row[name] = convert(row[name])
-    return row
-
-
-@cache
-def _converters(table: Table) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
-    from sqlalchemy.dialects import postgresql
-
-    dialect = postgresql.dialect()
-    found = []
-    for column in table.columns:
-        kind = column.type
-        if isinstance(kind, TypeDecorator):
-            found.append((column.name, _bind(kind, dialect)))
-    return tuple(found)
-
-
-def _bind(kind: TypeDecorator[Any], dialect: Any) -> Callable[[Any], Any]:
-    def convert(value: Any) -> Any:
-        value = kind.process_bind_param(value, dialect)
-        return value.isoformat() if isinstance(value, datetime) else value
-
-    return convert
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(f"cannot send {type(value).__name__} as a column value")
-
-
-_encode = json.JSONEncoder(default=_json_default, separators=(",", ":")).encode
