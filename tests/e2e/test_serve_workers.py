@@ -42,6 +42,15 @@ def _wait_until_serving(port: int) -> None:
     raise AssertionError("server did not start")
 
 
+def _supervisor(port: int) -> subprocess.Popen[bytes]:
+    """``switchyard.api.serve`` with 2 workers of the app that answers with its pid."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "switchyard.api.serve", "--app", "tests.e2e.pid_app:app",
+         "--port", str(port), "--workers", "2", "--log-level", "warning"],
+        cwd=ROOT,
+    )  # fmt: skip
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -52,11 +61,7 @@ def _alive(pid: int) -> bool:
 
 def test_workers_share_connections_restart_and_stop_together():
     port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "switchyard.api.serve", "--app", "tests.e2e.pid_app:app",
-         "--port", str(port), "--workers", "2", "--log-level", "warning"],
-        cwd=ROOT,
-    )  # fmt: skip
+    proc = _supervisor(port)
     try:
         _wait_until_serving(port)
         workers = set(_pids(port, 40))
@@ -87,11 +92,7 @@ def test_workers_share_connections_restart_and_stop_together():
 def test_workers_exit_when_the_supervisor_is_killed():
     """A supervisor killed with SIGKILL cannot stop its workers: they notice and leave."""
     port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "switchyard.api.serve", "--app", "tests.e2e.pid_app:app",
-         "--port", str(port), "--workers", "2", "--log-level", "warning"],
-        cwd=ROOT,
-    )  # fmt: skip
+    proc = _supervisor(port)
     try:
         _wait_until_serving(port)
         workers = set(_pids(port, 40))

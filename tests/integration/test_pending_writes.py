@@ -223,19 +223,6 @@ def test_changing_a_row_after_handing_it_over_does_not_change_what_is_written(
     assert stored["doc"] == {"state": "as handed over"} and stored["code"] != "changed"
 
 
-def test_nothing_waits_after_a_failed_unit_of_work(db: Database) -> None:
-    row = _parent(ref("fail"))
-
-    def fail(uow: UnitOfWork) -> None:
-        pending_writes.insert(uow.conn, parents, [row])
-        raise Conflict("nope", "the use case refuses")
-
-    with pytest.raises(Conflict):
-        db.run(ACTOR, fail)
-    db.run(ACTOR, lambda uow: None)  # the next unit of work on a pooled connection
-    assert _get(db, parents, str(row["id"])) is None
-
-
 def test_guards_go_in_turn_and_the_first_refused_one_is_called(db: Database) -> None:
     taken = _parent(ref("first"))
     db.run(ACTOR, lambda uow: pending_writes.insert(uow.conn, parents, [taken]))

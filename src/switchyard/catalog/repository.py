@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, delete, insert, or_, select, text
+from sqlalchemy import Connection, delete, insert, or_, select, text
 
 from switchyard.catalog.tables import kit_components, prices, products, skus
 from switchyard.channels.tables import channels
-from switchyard.db.crud import get_by_id_or_code, insert_for, keyset_page, update_versioned
+from switchyard.db.crud import (
+    get_by_id_or_code,
+    insert_ignoring_duplicates,
+    keyset_page,
+    update_versioned,
+)
 
 # Any constant works: it names the one lock that serialises edits of kit structures.
 KIT_GRAPH_LOCK = 0x5C47A106
-
-
-def insert_ignoring_duplicates(conn: Connection, table: Table) -> Insert:
-    """INSERT ... ON CONFLICT DO NOTHING in the connection's dialect."""
-    return insert_for(conn)(table).on_conflict_do_nothing()
 
 
 class ProductRepository:

@@ -5,18 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, bindparam, insert, or_, select
+from sqlalchemy import Connection, bindparam, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from switchyard.customers.tables import customer_addresses, customers
 from switchyard.db import pending_writes
-from switchyard.db.crud import insert_for, keyset_page, update_versioned
-
-
-def _insert_ignoring_duplicates(conn: Connection, table: Table) -> Insert:
-    """INSERT ... ON CONFLICT DO NOTHING in the connection's dialect."""
-    return insert_for(conn)(table).on_conflict_do_nothing()
-
+from switchyard.db.crud import insert_ignoring_duplicates, keyset_page, update_versioned
 
 _BY_EMAIL = select(customers).where(customers.c.email == bindparam("email"))
 
@@ -49,7 +43,7 @@ class CustomerRepository:
         RETURNING, not rowcount, says whether a row went in (psycopg's rowcount is unreliable
         for INSERT ... ON CONFLICT).
         """
-        stmt = _insert_ignoring_duplicates(self.conn, customers).returning(customers.c.id)
+        stmt = insert_ignoring_duplicates(self.conn, customers).returning(customers.c.id)
         return self.conn.execute(stmt, row).first() is not None
 
     def add_new_email(self, row: dict[str, Any], if_taken: Callable[[], None]) -> None:
@@ -88,7 +82,7 @@ class AddressRepository:
 
     def add_if_new(self, row: dict[str, Any]) -> bool:
         """Insert unless the customer already has an address with the same fingerprint."""
-        stmt = _insert_ignoring_duplicates(self.conn, customer_addresses).returning(
+        stmt = insert_ignoring_duplicates(self.conn, customer_addresses).returning(
             customer_addresses.c.id
         )
         return self.conn.execute(stmt, row).first() is not None

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, Table, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Insert, Table, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -64,8 +64,15 @@ def insert_for_dialect(dialect: str) -> Any:
     return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
+def insert_ignoring_duplicates(conn: Connection, table: Table) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING in the connection's dialect."""
+    return cast(Insert, insert_for(conn)(table).on_conflict_do_nothing())
+
+
 @cache
-def _upsert_statement(dialect: str, table: Table, keys: tuple[str, ...], columns: Any) -> Any:
+def upsert_statement(dialect: str, table: Table, keys: tuple[str, ...], columns: Any) -> Any:
+    """INSERT of ``columns``, overwriting the row's other columns on a conflict over
+    ``keys``, built once per dialect, table and column set."""
     stmt = insert_for_dialect(dialect)(table)
     changes = {c: stmt.excluded[c] for c in columns if c not in keys}
     return stmt.on_conflict_do_update(index_elements=list(keys), set_=changes)
@@ -77,5 +84,5 @@ def upsert(conn: Connection, table: Table, row: dict[str, Any], keys: list[str])
     The statement is built once per dialect, table and column set and then executed with
     parameters, so a hot path pays for neither building it nor computing its cache key.
     """
-    stmt = _upsert_statement(conn.dialect.name, table, tuple(keys), tuple(row))
+    stmt = upsert_statement(conn.dialect.name, table, tuple(keys), tuple(row))
     conn.execute(stmt, row)

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.types import TypeDecorator
 
-from switchyard.db.crud import insert_for_dialect
+from switchyard.db.crud import insert_for_dialect, upsert_statement
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,9 @@ class Shape:
 @cache
 def single_insert(dialect: str, shape: Shape) -> Any:
     """The shape's INSERT as SQLAlchemy builds it (rows as parameters), built once."""
-    stmt = insert_for_dialect(dialect)(shape.table)
     if shape.upsert_on:
-        changes = {c: stmt.excluded[c] for c in shape.columns if c not in shape.upsert_on}
-        return stmt.on_conflict_do_update(index_elements=list(shape.upsert_on), set_=changes)
+        return upsert_statement(dialect, shape.table, shape.upsert_on, shape.columns)
+    stmt = insert_for_dialect(dialect)(shape.table)
     if shape.ignore_conflicts:
         return stmt.on_conflict_do_nothing()
     return stmt

@@ -3,15 +3,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
 from switchyard.db import pending_writes
 from switchyard.events.tables import events
 from switchyard.kernel.clock import utcnow
 from switchyard.kernel.events import Actor, DomainEvent
 from switchyard.kernel.ids import new_id
-
-_INSERT = insert(events)
 
 
 class EventRepository:

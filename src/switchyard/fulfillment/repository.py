@@ -43,10 +43,6 @@ _PACKAGE = (
 )
 
 
-_INSERT_FULFILLMENT = insert(fulfillments)
-_INSERT_LINES = insert(fulfillment_lines)
-
-
 class FulfillmentRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn

@@ -56,6 +56,12 @@ class Level:
     def available(self) -> int:
         return available_of(self.on_hand, self.reserved, self.safety_stock)
 
+    def before_adding(self, *, on_hand: int = 0, reserved: int = 0) -> Level:
+        """This balance as it was before ``on_hand`` and ``reserved`` units were added."""
+        return Level(
+            self.on_hand - on_hand, self.reserved - reserved, self.safety_stock, self.reorder_point
+        )
+
 
 def available_of(on_hand: int, reserved: int, safety_stock: int) -> int:
     """What can still be promised: on hand, less reserved and safety stock, never below 0."""

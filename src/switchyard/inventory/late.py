@@ -65,9 +65,7 @@ def apply_pending(uow: UnitOfWork) -> None:
     def reserved(after: Level) -> None:
         nonlocal done
         pair, quantity = wanted[done]
-        before = Level(
-            after.on_hand, after.reserved - quantity, after.safety_stock, after.reorder_point
-        )
+        before = after.before_adding(reserved=quantity)
         emit_change(uow, pair, before, after, "reservation", order_id=orders[pair])
         done += 1
 

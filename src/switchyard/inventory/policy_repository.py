@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, select
+from sqlalchemy import Connection, delete, select
 
 from switchyard.channels.tables import channel_locations, channels
-from switchyard.db.crud import insert_for
+from switchyard.db.crud import upsert
 from switchyard.inventory.tables import (
     channel_inventory_settings,
     channel_protections,
@@ -16,14 +16,6 @@ from switchyard.inventory.tables import (
 )
 
 P = channel_protections.c
-
-
-def upsert(conn: Connection, table: Table, values: dict[str, Any], keys: list[str]) -> None:
-    """Insert a row or overwrite the one with the same key (safe under concurrency)."""
-    dialect_insert = insert_for(conn)
-    ins = dialect_insert(table).values(**values)
-    changes = {k: ins.excluded[k] for k in values if k not in keys}
-    conn.execute(ins.on_conflict_do_update(index_elements=keys, set_=changes))
 
 
 class PolicyRepository:

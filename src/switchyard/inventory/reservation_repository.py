@@ -5,16 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select, update
 
 from switchyard.db import pending_writes
 from switchyard.inventory.domain import EXPIRED, OPEN, PREORDER, WAITING, Pair
 from switchyard.inventory.tables import reservations
 
 R = reservations.c
-
-
-_INSERT = insert(reservations)
 
 
 class ReservationRepository:

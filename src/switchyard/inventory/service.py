@@ -96,9 +96,7 @@ def reserve(
     uow.repo(ReservationRepository).add(rows)
     order_id = requests[0].order_id
     for pair, quantity, after in applied:
-        before = Level(
-            after.on_hand, after.reserved - quantity, after.safety_stock, after.reorder_point
-        )
+        before = after.before_adding(reserved=quantity)
         emit_change(uow, pair, before, after, "reservation", order_id=order_id)
     return [row["id"] for row in rows]
 
@@ -182,9 +180,7 @@ def _unreserve_rows(uow: UnitOfWork, rows: list[dict], cause: str, now: datetime
     stock = uow.repo(StockRepository)
     for pair in sorted(totals):
         after = stock.unreserve(*pair, totals[pair], now)
-        before = Level(
-            after.on_hand, after.reserved + totals[pair], after.safety_stock, after.reorder_point
-        )
+        before = after.before_adding(reserved=-totals[pair])
         emit_change(uow, pair, before, after, cause, order_id=order_ids[pair])
     if totals:
         allocate_waiting(uow, sorted(totals), now)
@@ -239,9 +235,7 @@ def expire_pair(uow: UnitOfWork, pair: Pair, now: datetime) -> int:
     if rows:
         total = sum(r["quantity"] for r in rows)
         after = uow.repo(StockRepository).unreserve(*pair, total, now)
-        before = Level(
-            after.on_hand, after.reserved + total, after.safety_stock, after.reorder_point
-        )
+        before = after.before_adding(reserved=-total)
         emit_change(uow, pair, before, after, "expiry")
         return total
     return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from switchyard.db.uow import UnitOfWork
-from switchyard.inventory.domain import CONSUMED, Level
+from switchyard.inventory.domain import CONSUMED
 from switchyard.inventory.repository import StockRepository
 from switchyard.inventory.reservation_repository import ReservationRepository
 from switchyard.inventory.signals import emit_change, record_movement
@@ -43,8 +43,6 @@ def consume(
             break
     pair = (rows[0]["sku_id"], location_id)
     after = uow.repo(StockRepository).shift(*pair, -quantity, -quantity, now)
-    before = Level(
-        after.on_hand + quantity, after.reserved + quantity, after.safety_stock, after.reorder_point
-    )
+    before = after.before_adding(on_hand=-quantity, reserved=-quantity)
     record_movement(uow, pair, "shipment", -quantity, reference=reference)
     emit_change(uow, pair, before, after, "shipment", order_id=rows[0]["order_id"])

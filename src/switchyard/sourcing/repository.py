@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from switchyard.db import pending_writes
 from switchyard.db.crud import upsert
@@ -35,9 +35,6 @@ R = reservations.c
 class SourcingRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-
-    def _upsert(self, table: Table, row: dict[str, Any], keys: list[str]) -> None:
-        upsert(self.conn, table, row, keys)
 
     # -- decisions ---------------------------------------------------------------------
     def next_seq(self, order_id: str) -> int:
@@ -131,7 +128,7 @@ class SourcingRepository:
         return {r["location_id"]: dict(r) for r in rows}
 
     def put_location_settings(self, row: dict[str, Any]) -> None:
-        self._upsert(sourcing_location_settings, row, ["location_id"])
+        upsert(self.conn, sourcing_location_settings, row, ["location_id"])
 
     def fulfillments_since(self, location_ids: Sequence[str], since: datetime) -> dict[str, int]:
         """Fulfillments created at each location since ``since`` and not cancelled: the
