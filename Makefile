@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck unit bench install clean
+.PHONY: run test lint typecheck unit bench fuzz install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -31,6 +31,12 @@ test: lint typecheck
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
+
+# The OpenAPI fuzzer at a nightly budget (make test runs it with 4 examples per operation)
+FUZZ_EXAMPLES ?= 200
+fuzz: $(STAMP)
+	SWITCHYARD_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) SWITCHYARD_FUZZ_SCENARIOS=200 SWITCHYARD_FUZZ_STEPS=20 \
+		$(BIN)/python -m pytest -p no:cacheprovider -q tests/contract
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH)

@@ -81,6 +81,13 @@ def _drop_pg_database(admin_url: str, name: str) -> None:
 def db_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
+    yield from fresh_db_url(request, tmp_path_factory)
+
+
+def fresh_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A new empty database of the backend ``request.param`` names, dropped afterwards."""
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("sqlite") / "switchyard.db"
         _record_backend("sqlite")
@@ -142,6 +149,11 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_url(app: Any) -> Iterator[str]:
     """The app served by a real uvicorn on loopback, for tests that need real concurrency."""
+    yield from serve_in_thread(app)
+
+
+def serve_in_thread(app: Any) -> Iterator[str]:
+    """Serve ``app`` with a real uvicorn on a free loopback port until the generator closes."""
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -22,6 +22,12 @@ def make_key(database: Database, scopes: list[str], locations: list[str] | None 
     return raw
 
 
+def assert_null_refused(response: object, field: str) -> None:
+    """An explicit null on a field that cannot be emptied: 422 naming the field."""
+    body = assert_problem(response, 422, "invalid_request")
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [(field, "null_not_allowed")]
+
+
 def assert_problem(response: object, status: int, code: str) -> dict:
     """The response is RFC 9457 problem+json with this status and stable code."""
     r = response  # httpx.Response

@@ -107,8 +107,8 @@ def test_price_errors_name_the_entry(client):
     sku, web = new_sku(client), new_channel(client)
     prices = [
         {"channel": web["code"], "currency": "eur", "amount": "1"},
-        {"channel": "nowhere", "currency": "EUR", "amount": "-1"},
-        {"channel": web["code"], "currency": "EUR", "amount": "1.000001"},
+        {"channel": "nowhere", "currency": "EUR", "amount": "1"},
+        {"channel": web["code"], "currency": "EUR", "amount": "1"},
         {"channel": web["id"], "currency": "EUR", "amount": "2"},
     ]
     body = assert_problem(
@@ -117,9 +117,19 @@ def test_price_errors_name_the_entry(client):
     assert {(e["field"], e["code"]) for e in body["errors"]} == {
         ("prices.0.currency", "invalid_currency"),
         ("prices.1.channel", "unknown_channel"),
-        ("prices.1.amount", "out_of_range"),
-        ("prices.2.amount", "too_precise"),
         ("prices.3", "duplicate_price"),
+    }
+    # amounts out of the schema's range are refused before the prices are looked at
+    amounts = [
+        {"channel": web["code"], "currency": "EUR", "amount": "-1"},
+        {"channel": web["code"], "currency": "USD", "amount": "1.000001"},
+    ]
+    body = assert_problem(
+        client.put(f"{SKUS}/{sku['id']}/prices", json={"prices": amounts}), 422, "invalid_request"
+    )
+    assert {(e["field"], e["code"]) for e in body["errors"]} == {
+        ("prices.0.amount", "greater_than_equal"),
+        ("prices.1.amount", "decimal_max_places"),
     }
     bad = {"prices": [{"channel": web["code"], "currency": "EUR", "amount": "lots"}]}
     assert_problem(client.put(f"{SKUS}/{sku['id']}/prices", json=bad), 422, "invalid_request")

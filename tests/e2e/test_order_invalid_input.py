@@ -44,7 +44,7 @@ CASES: list[tuple[str, Callable[[Body], Body], int, str]] = [
     ("unknown field", _set("shiping_address", {}), 422, "invalid_request"),
     ("unknown channel", _set("channel", "no-such-channel"), 422, "unknown_channel"),
     ("NUL in a name", _set("customer.name", "Anna\x00"), 422, "invalid_text"),
-    ("lone surrogate", _set("notes", "\ud800 broken"), 422, "invalid_request"),
+    ("lone surrogate", _set("notes", "\ud800 broken"), 422, "invalid_text"),
     ("NUL in attributes", _set("attributes", {"k": "a\x00b"}), 422, "invalid_text"),
     ("attributes too big", _set("attributes", {"blob": "x" * 20_000}), 422, "invalid_request"),
     ("unknown delivery method", _set("delivery_method", "drone"), 422, "invalid_request"),

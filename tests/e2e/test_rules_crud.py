@@ -7,7 +7,7 @@ from sqlalchemy import select
 from switchyard.events.tables import events
 from switchyard.kernel.events import Actor
 from switchyard.rules.service import rules_for_channel
-from tests.helpers import assert_problem, make_key, ref
+from tests.helpers import assert_null_refused, assert_problem, make_key, ref
 
 URL = "/api/v1/rules"
 
@@ -124,7 +124,8 @@ def test_update_with_if_match(client):
     )
     bad = client.patch(url, json={"params": {"amount": -5, "currency": "USD"}})
     assert_problem(bad, 422, "invalid_rule")
-    reset = client.patch(url, json={"hold_type": None, "description": None})
+    assert_null_refused(client.patch(url, json={"description": None}), "description")
+    reset = client.patch(url, json={"hold_type": None})
     assert (
         reset.json()["hold_type"] is None and reset.json()["description"] == created["description"]
     )

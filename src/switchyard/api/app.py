@@ -12,9 +12,10 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 from switchyard import __version__
-from switchyard.api import problems
-from switchyard.api.body_limit import BodyLimitMiddleware
+from switchyard.api import openapi, problems
 from switchyard.api.deps import DbDep, PrincipalCache
+from switchyard.api.last_resort import LastResortMiddleware
+from switchyard.api.request_guard import RequestGuardMiddleware
 from switchyard.config import Settings
 from switchyard.db import cache_invalidation
 from switchyard.db.engine import make_engine
@@ -80,7 +81,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.db = db
     app.state.principals = PrincipalCache(settings.auth_cache_seconds)
     problems.install(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    openapi.install(app)
+    app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(LastResortMiddleware)  # outermost: its id is on every answer
 
     @app.get("/health", tags=["health"])
     def health(db: DbDep) -> dict[str, str]:

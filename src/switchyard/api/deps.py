@@ -94,6 +94,7 @@ def require(scope: str) -> Callable[..., Awaitable[Principal]]:
         return principal
 
     dependency.__name__ = f"require_{scope.replace(':', '_')}"
+    dependency.scope = scope  # type: ignore[attr-defined]  # read by api.openapi
     return dependency
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request, Response
 
+from switchyard.api.fields import MAX_INT32
 from switchyard.kernel.errors import FieldError, ValidationFailed
 
 
@@ -21,7 +22,8 @@ def expected_version(request: Request, body_version: int | None = None) -> int |
     if header is None or header.strip() == "*":
         return body_version
     tag = header.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit():
+    # isdigit() alone takes other scripts' digits ("٣"); a version is a stored int32
+    if not (tag.isascii() and tag.isdigit() and len(tag) <= 10 and int(tag) <= MAX_INT32):
         raise ValidationFailed(
             "invalid_if_match",
             'If-Match must be an ETag this API returned, such as "3"',

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from switchyard.kernel.errors import SwitchyardError
@@ -15,6 +17,9 @@ from switchyard.kernel.errors import SwitchyardError
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+
+# The id of the request being answered (set by ``api.last_resort``; None outside one).
+request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
 
 def problem_response(
@@ -41,7 +46,33 @@ def problem_response(
         body["errors"] = errors
     if extra:  # extension members never replace the standard ones
         body = {**extra, **body}
+    rid = request_id.get()
+    if rid:
+        body["request_id"] = rid
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+class RequestRefused(StarletteHTTPException):
+    """A request refused at the edge, before a handler ran (an HTTPException, so FastAPI's
+    body reading passes it on instead of answering 400)."""
+
+    TITLES = {413: "Payload too large", 422: "Validation failed"}
+
+    def __init__(self, status: int, code: str, detail: str, errors: list[dict[str, Any]]):
+        super().__init__(status, detail)
+        self.code = code
+        self.errors = errors
+
+    def response(self, instance: str) -> JSONResponse:
+        title = self.TITLES.get(self.status_code, str(self.detail))
+        return problem_response(
+            self.status_code,
+            self.code,
+            title,
+            str(self.detail),
+            instance=instance,
+            errors=self.errors,
+        )
 
 
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -102,6 +133,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc, RequestRefused):
+            return exc.response(request.url.path)
         codes = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
         code = codes.get(exc.status_code, f"http_{exc.status_code}")
         return problem_response(
@@ -113,13 +146,15 @@ def install(app: FastAPI) -> None:
             headers=dict(exc.headers) if exc.headers else None,
         )
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+    @app.exception_handler(DataError)
+    async def _unstorable(request: Request, exc: DataError) -> JSONResponse:
+        # Schemas bound what a client sends; this is the net under them (a value out of a
+        # column's range or format that no schema foresaw): nothing was committed.
+        log.warning("value refused by the database on %s: %s", request.url.path, exc.orig)
         return problem_response(
-            500,
-            "internal_error",
-            "Internal error",
-            "an unexpected error occurred",
+            422,
+            "unstorable_value",
+            "Value cannot be stored",
+            "a value is out of the range or format the database can store",
             instance=request.url.path,
         )

@@ -4,8 +4,10 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from switchyard.api.fields import RequestModel
 
-class ApiKeyCreate(BaseModel):
+
+class ApiKeyCreate(RequestModel):
     name: str = Field(min_length=1, max_length=200)
     scopes: list[str] = Field(min_length=1)
     location_ids: list[str] | None = Field(

@@ -1,40 +1,41 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from pydantic import BaseModel, Field
+
+from switchyard.api.fields import Days, Grams, Money, PatchModel, RequestModel, Version, Zone
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 
-class RateIn(BaseModel):
-    zone: int = Field(ge=1, le=6)
-    max_weight_grams: int = Field(gt=0, le=1_000_000)
-    amount: Decimal = Field(ge=0, max_digits=18, decimal_places=4)
+class RateIn(RequestModel):
+    zone: Zone
+    max_weight_grams: Grams
+    amount: Money
 
 
-class ServiceIn(BaseModel):
+class ServiceIn(RequestModel):
     code: str = Field(min_length=1, max_length=64, pattern=CODE)
     name: str = Field(min_length=1, max_length=200)
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     active: bool = True
     rates: list[RateIn] = Field(default_factory=list, max_length=500)
-    transit_days: dict[int, int] = Field(
+    transit_days: dict[Zone, Days] = Field(
         default_factory=dict, description='working days per zone, e.g. {"1": 1, "4": 2}'
     )
 
 
-class ServicePut(BaseModel):
+class ServicePut(RequestModel):
     name: str = Field(min_length=1, max_length=200)
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     active: bool = True
     rates: list[RateIn] = Field(default_factory=list, max_length=500)
-    transit_days: dict[int, int] = Field(default_factory=dict)
-    version: int | None = Field(default=None, description="alternative to If-Match")
+    transit_days: dict[Zone, Days] = Field(default_factory=dict)
+    version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
-class CarrierCreate(BaseModel):
+class CarrierCreate(RequestModel):
     code: str = Field(min_length=1, max_length=64, pattern=CODE)
     name: str = Field(min_length=1, max_length=200)
     tracking_pattern: str | None = Field(
@@ -47,12 +48,14 @@ class CarrierCreate(BaseModel):
     services: list[ServiceIn] = Field(default_factory=list, max_length=50)
 
 
-class CarrierUpdate(BaseModel):
+class CarrierUpdate(PatchModel):
+    clearable = frozenset({"tracking_pattern", "tracking_url"})
+
     name: str | None = Field(default=None, min_length=1, max_length=200)
     tracking_pattern: str | None = Field(default=None, max_length=60)
     tracking_url: str | None = Field(default=None, max_length=500)
     active: bool | None = None
-    version: int | None = Field(default=None, description="alternative to If-Match")
+    version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
 class RateRead(BaseModel):
@@ -83,16 +86,16 @@ class CarrierRead(BaseModel):
     updated_at: datetime
 
 
-class PlaceIn(BaseModel):
+class PlaceIn(RequestModel):
     country_code: str = Field(pattern=r"^[A-Z]{2}$")
     postal_code: str | None = Field(default=None, max_length=20)
     city: str | None = Field(default=None, max_length=200)
 
 
-class QuoteRequest(BaseModel):
+class QuoteRequest(RequestModel):
     location: str = Field(description="origin location id or code")
     destination: PlaceIn
-    weights_grams: list[int] = Field(min_length=1, max_length=100, description="one per package")
+    weights_grams: list[Grams] = Field(min_length=1, max_length=100, description="one per package")
     deliver_by: date | None = None
     ship_date: date | None = None
     carriers: list[str] | None = Field(default=None, description="carrier codes to consider")
@@ -122,7 +125,7 @@ class QuoteResponse(BaseModel):
     best: QuoteRead | None
 
 
-class CentroidIn(BaseModel):
+class CentroidIn(RequestModel):
     country_code: str = Field(pattern=r"^[A-Z]{2}$")
     postal_code: str | None = Field(default=None, max_length=20, description="a code or prefix")
     city: str | None = Field(default=None, max_length=200)
@@ -130,7 +133,7 @@ class CentroidIn(BaseModel):
     longitude: float = Field(ge=-180, le=180)
 
 
-class CentroidsPut(BaseModel):
+class CentroidsPut(RequestModel):
     centroids: list[CentroidIn] = Field(min_length=1, max_length=10_000)
 
 

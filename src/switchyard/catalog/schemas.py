@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
+from switchyard.api.fields import Money, PatchModel, RequestModel, SmallCount, Version
 from switchyard.catalog.domain import MAX_BATCH
 
 SkuCode = Field(
@@ -15,15 +16,15 @@ SkuCode = Field(
 )
 
 
-class ProductCreate(BaseModel):
+class ProductCreate(RequestModel):
     name: str = Field(min_length=1, max_length=300)
     description: str = Field(default="", max_length=20_000)
 
 
-class ProductUpdate(BaseModel):
+class ProductUpdate(PatchModel):
     name: str | None = Field(default=None, min_length=1, max_length=300)
     description: str | None = Field(default=None, max_length=20_000)
-    version: int | None = Field(default=None, description="alternative to If-Match")
+    version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
 class ProductRead(BaseModel):
@@ -35,13 +36,13 @@ class ProductRead(BaseModel):
     updated_at: datetime
 
 
-class PriceIn(BaseModel):
+class PriceIn(RequestModel):
     channel: str = Field(min_length=1, max_length=64, description="channel id or code")
     currency: str = Field(min_length=3, max_length=3, description="ISO 4217, e.g. EUR")
-    amount: Decimal = Field(description='a decimal string such as "19.99"')
+    amount: Money = Field(description='a decimal string such as "19.99"')
 
 
-class PricesUpdate(BaseModel):
+class PricesUpdate(RequestModel):
     prices: list[PriceIn] = Field(max_length=1000, description="replaces every price of the SKU")
 
 
@@ -58,7 +59,7 @@ class SkuPrices(BaseModel):
     prices: list[PriceRead]
 
 
-class SkuCreate(BaseModel):
+class SkuCreate(RequestModel):
     sku: str = SkuCode
     product_id: str | None = Field(default=None, description="an existing product")
     product_name: str | None = Field(
@@ -72,36 +73,38 @@ class SkuCreate(BaseModel):
         default=None, min_length=1, max_length=300, description="default: the product's name"
     )
     barcode: str | None = Field(default=None, max_length=64, description="GTIN, EAN, UPC, ...")
-    weight_grams: int | None = None
-    length_mm: int | None = None
-    width_mm: int | None = None
-    height_mm: int | None = None
+    weight_grams: SmallCount | None = None
+    length_mm: SmallCount | None = None
+    width_mm: SmallCount | None = None
+    height_mm: SmallCount | None = None
     active: bool = True
     prices: list[PriceIn] = Field(default_factory=list, max_length=1000)
 
 
-class SkuUpdate(BaseModel):
+class SkuUpdate(PatchModel):
+    clearable = frozenset({"barcode", "weight_grams", "length_mm", "width_mm", "height_mm"})
+
     product_id: str | None = None
     name: str | None = Field(default=None, min_length=1, max_length=300)
     barcode: str | None = Field(default=None, max_length=64)
-    weight_grams: int | None = None
-    length_mm: int | None = None
-    width_mm: int | None = None
-    height_mm: int | None = None
+    weight_grams: SmallCount | None = None
+    length_mm: SmallCount | None = None
+    width_mm: SmallCount | None = None
+    height_mm: SmallCount | None = None
     active: bool | None = None
-    version: int | None = Field(default=None, description="alternative to If-Match")
+    version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
-class ComponentIn(BaseModel):
+class ComponentIn(RequestModel):
     sku: str = Field(min_length=1, max_length=100, description="component SKU id or code")
     quantity: int = Field(default=1, ge=1, le=10_000)
 
 
-class ComponentsUpdate(BaseModel):
+class ComponentsUpdate(RequestModel):
     components: list[ComponentIn] = Field(
         max_length=200, description="replaces the kit's components; empty: no longer a kit"
     )
-    version: int | None = Field(default=None, description="alternative to If-Match")
+    version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
 class ComponentRead(BaseModel):
@@ -128,7 +131,7 @@ class SkuRead(BaseModel):
     updated_at: datetime
 
 
-class SkuBatchCreate(BaseModel):
+class SkuBatchCreate(RequestModel):
     items: list[SkuCreate] = Field(min_length=1, max_length=MAX_BATCH)
 
 

@@ -5,10 +5,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from switchyard.api.fields import PatchModel, RequestModel, Version
+
 Code = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
-class ChannelCreate(BaseModel):
+class ChannelCreate(RequestModel):
     code: str = Code
     name: str = Field(min_length=1, max_length=200)
     type: str = Field(description="web, pos, call_center, marketplace, edi, field_sales, b2b, ...")
@@ -20,14 +22,14 @@ class ChannelCreate(BaseModel):
     )
 
 
-class ChannelUpdate(BaseModel):
+class ChannelUpdate(PatchModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     type: str | None = None
     currency: str | None = Field(default=None, min_length=3, max_length=3)
     backorder_policy: str | None = None
     settings: dict[str, Any] | None = None
     location_ids: list[str] | None = None
-    version: int | None = Field(default=None, description="alternative to If-Match")
+    version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
 class ChannelRead(BaseModel):

@@ -4,6 +4,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from switchyard.api.fields import PatchModel, Percent, RequestModel, Version
+
 CountryCode = Field(min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$")
 
 
@@ -50,16 +52,16 @@ class ScreeningRead(BaseModel):
     match: ScreeningMatch | None
 
 
-class EmbargoCreate(BaseModel):
+class EmbargoCreate(RequestModel):
     country_code: str = CountryCode
     action: str = Field(default="error", description="error rejects orders, hold holds them")
     reason: str = Field(default="", max_length=500)
 
 
-class EmbargoUpdate(BaseModel):
+class EmbargoUpdate(PatchModel):
     action: str | None = None
     reason: str | None = Field(default=None, max_length=500)
-    version: int | None = Field(default=None, description="alternative to If-Match")
+    version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
 class EmbargoRead(BaseModel):
@@ -72,14 +74,14 @@ class EmbargoRead(BaseModel):
     updated_at: datetime
 
 
-class ComplianceSettingsUpdate(BaseModel):
-    screening_threshold: float | None = Field(
+class ComplianceSettingsUpdate(PatchModel):
+    screening_threshold: Percent | None = Field(
         default=None, description="0-100: how alike a name must be to a listed one to hold"
     )
     hold_unscreenable_names: bool | None = Field(
         default=None, description="hold orders naming parties in scripts the list cannot match"
     )
-    version: int | None = Field(default=None, description="alternative to If-Match")
+    version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
 class ComplianceSettingsRead(BaseModel):

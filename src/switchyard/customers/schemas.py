@@ -4,8 +4,10 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from switchyard.api.fields import PatchModel, RequestModel, Version
 
-class CustomerAddress(BaseModel):
+
+class CustomerAddress(RequestModel):
     """A postal address. ``country_code`` is ISO 3166-1 alpha-2."""
 
     name: str | None = Field(default=None, max_length=300)
@@ -19,18 +21,20 @@ class CustomerAddress(BaseModel):
     phone: str | None = Field(default=None, max_length=40)
 
 
-class CustomerCreate(BaseModel):
+class CustomerCreate(RequestModel):
     email: str = Field(min_length=3, max_length=320, description="the customer's identity")
     name: str = Field(default="", max_length=300)
     phone: str | None = Field(default=None, max_length=40)
     addresses: list[CustomerAddress] = Field(default_factory=list, max_length=50)
 
 
-class CustomerUpdate(BaseModel):
+class CustomerUpdate(PatchModel):
+    clearable = frozenset({"phone"})
+
     email: str | None = Field(default=None, min_length=3, max_length=320)
     name: str | None = Field(default=None, max_length=300)
     phone: str | None = Field(default=None, max_length=40)
-    version: int | None = Field(default=None, description="alternative to If-Match")
+    version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
 class CustomerRead(BaseModel):

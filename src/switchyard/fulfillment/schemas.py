@@ -5,6 +5,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from switchyard.api.fields import PatchModel, RequestModel, Version
+
 
 class FulfillmentLineRead(BaseModel):
     order_line_id: str
@@ -61,7 +63,7 @@ class FulfillmentRead(BaseModel):
     promised_delivery: date | None = None
 
 
-class LineRef(BaseModel):
+class LineRef(RequestModel):
     """An order line of the fulfillment, named by its id or by a SKU code or barcode."""
 
     order_line_id: str | None = None
@@ -75,7 +77,7 @@ class LineRef(BaseModel):
         return self
 
 
-class PickConfirm(BaseModel):
+class PickConfirm(RequestModel):
     lines: list[LineRef] | None = Field(
         default=None,
         description="picked quantities; omitted: as scanned if scanning began, else all",
@@ -85,12 +87,12 @@ class PickConfirm(BaseModel):
     )
 
 
-class ScanIn(BaseModel):
+class ScanIn(RequestModel):
     code: str = Field(min_length=1, max_length=100, description="SKU code or barcode scanned")
     quantity: int = Field(default=1, ge=1, le=10_000)
 
 
-class PackageIn(BaseModel):
+class PackageIn(RequestModel):
     items: list[LineRef] | None = Field(
         default=None, description="omitted (one package only): everything picked"
     )
@@ -103,13 +105,13 @@ class PackageIn(BaseModel):
     tracking_number: str | None = Field(default=None, min_length=1, max_length=100)
 
 
-class PackConfirm(BaseModel):
+class PackConfirm(RequestModel):
     packages: list[PackageIn] | None = Field(
         default=None, max_length=200, description="omitted: one package with everything"
     )
 
 
-class LabelRequest(BaseModel):
+class LabelRequest(RequestModel):
     carrier: str | None = Field(default=None, description="carrier code; omitted: rate shopping")
     service: str | None = None
     carriers: list[str] | None = Field(default=None, description="carriers to shop among")
@@ -121,30 +123,32 @@ class LabelRequest(BaseModel):
     )
 
 
-class ShipConfirm(BaseModel):
+class ShipConfirm(RequestModel):
     carrier: str | None = Field(default=None, min_length=1, max_length=64)
     tracking_number: str | None = Field(default=None, min_length=1, max_length=100)
 
 
-class ReasonIn(BaseModel):
+class ReasonIn(RequestModel):
     reason: str | None = Field(default=None, max_length=500)
 
 
-class PickupReady(BaseModel):
+class PickupReady(RequestModel):
     hold_days: int = Field(default=7, ge=1, le=60, description="days before it is returned")
 
 
-class PickupConfirm(BaseModel):
+class PickupConfirm(RequestModel):
     pickup_code: str = Field(min_length=1, max_length=12)
 
 
-class FulfillmentUpdate(BaseModel):
+class FulfillmentUpdate(PatchModel):
+    clearable = frozenset({"promised_delivery"})
+
     delivery_method: Literal["ship", "pickup"] | None = None
     promised_delivery: date | None = None
-    version: int | None = Field(default=None, description="alternative to If-Match")
+    version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
-class StatusUpdate(BaseModel):
+class StatusUpdate(RequestModel):
     """A status report from an external fulfilment system."""
 
     status: Literal["accepted", "rejected", "picked", "packed", "shipped", "delivered"]
@@ -165,7 +169,7 @@ class StatusUpdateResult(BaseModel):
     applied: list[AppliedStep]
 
 
-class ReleaseFilter(BaseModel):
+class ReleaseFilter(RequestModel):
     location: str | None = Field(default=None, description="location id or code")
     order_id: str | None = None
     created_before: datetime | None = None

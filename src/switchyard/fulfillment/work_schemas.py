@@ -5,14 +5,16 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from switchyard.api.fields import RequestModel
 
-class SlotIn(BaseModel):
+
+class SlotIn(RequestModel):
     sku: str = Field(min_length=1, max_length=100, description="SKU code or id")
     zone: str = Field(min_length=1, max_length=40)
     bin: str = Field(min_length=1, max_length=40)
 
 
-class SlotsPut(BaseModel):
+class SlotsPut(RequestModel):
     location: str = Field(description="location id or code")
     slots: list[SlotIn] = Field(min_length=1, max_length=5000)
 
@@ -24,7 +26,7 @@ class SlotRead(BaseModel):
     bin: str
 
 
-class WaveCreate(BaseModel):
+class WaveCreate(RequestModel):
     location: str = Field(description="location id or code")
     max_fulfillments: int = Field(default=50, ge=1, le=500)
 
@@ -62,7 +64,7 @@ class WaveRead(BaseModel):
     zones: list[ZonePickList]
 
 
-class TrackingEventIn(BaseModel):
+class TrackingEventIn(RequestModel):
     carrier: str = Field(min_length=1, max_length=64, description="carrier code")
     tracking_number: str = Field(min_length=1, max_length=100)
     event_id: str = Field(min_length=1, max_length=100, description="the carrier's event id")

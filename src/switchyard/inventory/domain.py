@@ -24,6 +24,8 @@ MOVEMENT_KINDS = frozenset(
         "external_sync",
     }
 )
+# Most units one balance holds: below the 4-byte integer columns hold (2**31 - 1).
+MAX_STOCK = 2_000_000_000
 POLICIES = frozenset({"deny", "backorder", "preorder"})
 OPEN, WAITING, PREORDER = "open", "waiting", "preorder"
 CONSUMED, RELEASED, EXPIRED = "consumed", "released", "expired"

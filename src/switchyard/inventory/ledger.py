@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from switchyard.db.uow import UnitOfWork
 from switchyard.inventory.allocation import allocate_waiting, cover_shortfall
-from switchyard.inventory.domain import Level, Pair
+from switchyard.inventory.domain import MAX_STOCK, Level, Pair
 from switchyard.inventory.repository import StockRepository
 from switchyard.inventory.signals import emit_change, record_movement
 from switchyard.kernel.clock import utcnow
@@ -33,7 +33,14 @@ def change_on_hand(
     now = utcnow()
     stock = uow.repo(StockRepository)
     if delta >= 0:
-        after = stock.add_on_hand(*pair, delta, now)
+        added = stock.add_on_hand(*pair, delta, now)
+        if added is None:
+            raise Conflict(
+                "stock_limit_exceeded",
+                f"a balance holds at most {MAX_STOCK:,} units",
+                [FieldError(field, "stock_limit_exceeded", f"at most {MAX_STOCK:,} on hand")],
+            )
+        after = added
         before = replace(after, on_hand=after.on_hand - delta)
     else:
         locked = stock.lock(*pair)

@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Connection,
     Integer,
     and_,
@@ -24,7 +25,7 @@ from sqlalchemy import (
 from switchyard.db import pending_writes
 from switchyard.db.crud import insert_for
 from switchyard.db.types import UTCDateTime
-from switchyard.inventory.domain import OPEN, Level, Pair
+from switchyard.inventory.domain import MAX_STOCK, OPEN, Level, Pair
 from switchyard.inventory.tables import reservations, stock_levels, stock_movements
 
 S = stock_levels.c
@@ -139,8 +140,9 @@ class StockRepository:
         params = {"sku": sku_id, "loc": location_id, "qty": quantity, "now": now}
         return _level(self.conn.execute(stmt, params).first())
 
-    def add_on_hand(self, sku_id: str, location_id: str, delta: int, now: datetime) -> Level:
-        """Add ``delta`` (>= 0) to on_hand, creating the balance when it is the first."""
+    def add_on_hand(self, sku_id: str, location_id: str, delta: int, now: datetime) -> Level | None:
+        """Add ``delta`` (>= 0) to on_hand, creating the balance when it is the first;
+        None (nothing changed) when on_hand would pass ``MAX_STOCK``."""
         dialect_insert = insert_for(self.conn)
         ins = dialect_insert(stock_levels).values(
             sku_id=sku_id,
@@ -153,10 +155,9 @@ class StockRepository:
         stmt = ins.on_conflict_do_update(
             index_elements=[S.sku_id, S.location_id],
             set_={"on_hand": S.on_hand + ins.excluded.on_hand, "updated_at": now},
+            where=S.on_hand.cast(BigInteger) + delta <= MAX_STOCK,
         ).returning(*_LEVEL)
-        level = _level(self.conn.execute(stmt).first())
-        assert level is not None
-        return level
+        return _level(self.conn.execute(stmt).first())
 
     def lock(self, sku_id: str, location_id: str) -> Level | None:
         stmt = select(*_LEVEL).where(_pair(sku_id, location_id)).with_for_update()

@@ -6,16 +6,18 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from switchyard.api.fields import Count, Quantity, RequestModel
+
 Ref = Field(min_length=1, max_length=100, description="id or code")
 
 
-class HoldLine(BaseModel):
+class HoldLine(RequestModel):
     sku: str = Ref
     location: str = Ref
-    quantity: int = Field(ge=1)
+    quantity: Quantity
 
 
-class HoldCreate(BaseModel):
+class HoldCreate(RequestModel):
     lines: list[HoldLine] = Field(min_length=1, max_length=200)
     expires_at: AwareDatetime | None = Field(default=None, description="default: ttl_seconds")
     ttl_seconds: int = Field(default=900, ge=1, le=7 * 86400)
@@ -92,7 +94,7 @@ class FeedItem(BaseModel):
     available: int
 
 
-class PolicyUpdate(BaseModel):
+class PolicyUpdate(RequestModel):
     backorder_policy: str | None = Field(description="deny, backorder, preorder; null: channel's")
 
 
@@ -103,9 +105,9 @@ class PolicyRead(BaseModel):
     effective: str
 
 
-class ProtectionUpdate(BaseModel):
+class ProtectionUpdate(RequestModel):
     sku: str | None = Field(default=None, description="omit for every SKU of the channel")
-    quantity: int | None = Field(ge=0, description="null removes the protection")
+    quantity: Count | None = Field(description="null removes the protection")
 
 
 class ProtectionSku(BaseModel):

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from switchyard.api.fields import Count, PatchModel, Quantity, RequestModel, SignedQuantity, Version
+
 Ref = Field(min_length=1, max_length=100, description="id or code")
 Reference = Field(default=None, max_length=100, description="your document number")
 
@@ -22,30 +24,32 @@ class LevelRead(BaseModel):
     updated_at: datetime
 
 
-class LevelSettingsUpdate(BaseModel):
-    safety_stock: int | None = Field(default=None, ge=0)
-    reorder_point: int | None = Field(default=None, ge=0, description="null clears it")
+class LevelSettingsUpdate(PatchModel):
+    clearable = frozenset({"reorder_point"})
+
+    safety_stock: Count | None = None
+    reorder_point: Count | None = Field(default=None, description="null clears it")
 
 
-class ReceiptCreate(BaseModel):
+class ReceiptCreate(RequestModel):
     sku: str = Ref
     location: str = Ref
-    quantity: int = Field(ge=1)
+    quantity: Quantity
     reference: str | None = Reference
 
 
-class AdjustmentCreate(BaseModel):
+class AdjustmentCreate(RequestModel):
     sku: str = Ref
     location: str = Ref
-    quantity: int = Field(description="signed change of on_hand, not 0")
+    quantity: SignedQuantity = Field(description="signed change of on_hand, not 0")
     reason: str = Field(min_length=1, max_length=200, description="damaged, found, ...")
     reference: str | None = Reference
 
 
-class CountCreate(BaseModel):
+class CountCreate(RequestModel):
     sku: str = Ref
     location: str = Ref
-    counted: int = Field(ge=0)
+    counted: Count
     counted_at: AwareDatetime | None = Field(
         default=None, description="when counted; later movements are kept on top"
     )
@@ -73,12 +77,12 @@ class MovementRead(BaseModel):
     actor_id: str
 
 
-class SyncItem(BaseModel):
+class SyncItem(RequestModel):
     sku: str = Ref
-    quantity: int
+    quantity: Count
 
 
-class SyncCreate(BaseModel):
+class SyncCreate(RequestModel):
     location: str = Ref
     mode: str = Field(default="full", description="full snapshot or signed deltas")
     as_of: AwareDatetime | None = Field(
@@ -100,12 +104,12 @@ class SyncRead(BaseModel):
     shorted: list[str]
 
 
-class LineIn(BaseModel):
+class LineIn(RequestModel):
     sku: str = Ref
-    quantity: int = Field(ge=1)
+    quantity: Quantity
 
 
-class TransferCreate(BaseModel):
+class TransferCreate(RequestModel):
     from_location: str = Ref
     to_location: str = Ref
     eta: AwareDatetime | None = None
@@ -113,7 +117,7 @@ class TransferCreate(BaseModel):
     lines: list[LineIn] = Field(min_length=1, max_length=1000)
 
 
-class ReceiveLines(BaseModel):
+class ReceiveLines(RequestModel):
     lines: list[LineIn] | None = Field(default=None, description="omit: everything due")
     close: bool = Field(default=False, description="nothing more will arrive")
 
@@ -136,7 +140,7 @@ class TransferRead(BaseModel):
     updated_at: datetime
 
 
-class PurchaseOrderCreate(BaseModel):
+class PurchaseOrderCreate(RequestModel):
     reference: str = Field(min_length=1, max_length=100)
     supplier: str | None = Field(default=None, max_length=200)
     location: str = Ref
@@ -144,9 +148,9 @@ class PurchaseOrderCreate(BaseModel):
     lines: list[LineIn] = Field(min_length=1, max_length=1000)
 
 
-class PurchaseOrderUpdate(BaseModel):
+class PurchaseOrderUpdate(PatchModel):
     eta: AwareDatetime
-    version: int | None = Field(default=None, description="alternative to If-Match")
+    version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
 class PurchaseOrderLineRead(BaseModel):

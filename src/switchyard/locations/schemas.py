@@ -5,8 +5,18 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from switchyard.api.fields import (
+    Latitude,
+    Longitude,
+    PatchModel,
+    RequestModel,
+    SmallCount,
+    Version,
+    Weekday,
+)
 
-class Address(BaseModel):
+
+class Address(RequestModel):
     """A postal address. ``country_code`` is ISO 3166-1 alpha-2."""
 
     name: str | None = Field(default=None, max_length=300)
@@ -20,37 +30,41 @@ class Address(BaseModel):
     phone: str | None = Field(default=None, max_length=40)
 
 
-class LocationCreate(BaseModel):
+class LocationCreate(RequestModel):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     name: str = Field(min_length=1, max_length=200)
     type: str = Field(description="warehouse, store, 3pl or dropship")
     address: Address
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     timezone: str | None = Field(default=None, description="IANA zone, e.g. Europe/Berlin")
     capabilities: list[str] | None = Field(
         default=None, description="ship, pickup, ship_from_store, returns"
     )
-    daily_capacity: int | None = Field(
+    daily_capacity: SmallCount | None = Field(
         default=None, description="fulfillments a day; empty: no limit"
     )
-    processing_days: list[int] | None = Field(default=None, description="ISO weekdays, 1 = Monday")
+    processing_days: list[Weekday] | None = Field(
+        default=None, max_length=7, description="ISO weekdays, 1 = Monday"
+    )
     cutoff_time: str | None = Field(default=None, description="HH:MM local time")
 
 
-class LocationUpdate(BaseModel):
+class LocationUpdate(PatchModel):
+    clearable = frozenset({"latitude", "longitude", "daily_capacity"})
+
     name: str | None = Field(default=None, min_length=1, max_length=200)
     type: str | None = None
     address: Address | None = None
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     timezone: str | None = None
     capabilities: list[str] | None = None
-    daily_capacity: int | None = None
-    processing_days: list[int] | None = None
+    daily_capacity: SmallCount | None = None
+    processing_days: list[Weekday] | None = Field(default=None, max_length=7)
     cutoff_time: str | None = None
     active: bool | None = None
-    version: int | None = Field(default=None, description="alternative to If-Match")
+    version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
 class LocationRead(BaseModel):

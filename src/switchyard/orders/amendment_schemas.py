@@ -6,18 +6,22 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
+from switchyard.api.fields import PatchModel, RequestModel, Version
 from switchyard.locations.schemas import Address
 from switchyard.orders.input_checks import check_attributes
 
-Version = Field(default=None, description="alternative to If-Match")
+VersionField = Field(default=None, description="alternative to If-Match")
 
 
-class OrderUpdate(BaseModel):
+class OrderUpdate(PatchModel):
     """Fields to change; those left out stay as they are (``null`` clears optional ones)."""
 
-    model_config = ConfigDict(extra="forbid")
+    clearable = frozenset(
+        {"shipping_address", "billing_address", "pickup_location", "phone", "po_number", "notes"}
+        | {"attributes"}
+    )
 
     shipping_address: Address | None = None
     billing_address: Address | None = None
@@ -27,7 +31,7 @@ class OrderUpdate(BaseModel):
     po_number: str | None = Field(default=None, max_length=100)
     notes: str | None = Field(default=None, max_length=5000)
     attributes: dict[str, Any] | None = None
-    version: int | None = Version
+    version: Version | None = VersionField
 
     @field_validator("attributes")
     @classmethod
@@ -35,40 +39,32 @@ class OrderUpdate(BaseModel):
         return None if value is None else check_attributes(value)
 
 
-class LineAdd(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LineAdd(RequestModel):
     sku: str = Field(min_length=1, max_length=100)
     quantity: int = Field(gt=0, le=100_000)
     unit_price: Decimal | None = Field(
         default=None, ge=0, le=10**12, max_digits=18, decimal_places=4
     )
     discount: Decimal = Field(default=Decimal(0), ge=0, le=10**12, max_digits=18, decimal_places=4)
-    version: int | None = Version
+    version: Version | None = VersionField
 
 
-class LineUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LineUpdate(PatchModel):
     quantity: int = Field(
         ge=0, le=100_000, description="units wanted, not counting cancelled ones; 0 cancels"
     )
-    version: int | None = Version
+    version: Version | None = VersionField
 
 
-class HoldCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class HoldCreate(RequestModel):
     type: str = Field(description="address, fraud, compliance, price, payment or manual")
     reason: str = Field(min_length=1, max_length=1000)
-    version: int | None = Version
+    version: Version | None = VersionField
 
 
-class HoldRelease(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class HoldRelease(RequestModel):
     note: str = Field(min_length=1, max_length=2000, description="why it may go ahead")
-    version: int | None = Version
+    version: Version | None = VersionField
 
 
 class HoldRead(BaseModel):

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from switchyard.api.fields import PatchModel, RequestModel, Version
 from switchyard.orders.schemas import OrderFields, OrderLineIn
 
 
@@ -20,16 +21,21 @@ class DraftCreate(OrderFields):
     lines: list[OrderLineIn] = Field(default_factory=list, max_length=500)
 
 
-class DraftUpdate(OrderFields):
+class DraftUpdate(OrderFields, PatchModel):
     """Fields to change; those left out stay. ``lines`` replaces all lines."""
+
+    clearable = frozenset(
+        {"shipping_address", "billing_address", "pickup_location", "currency", "po_number"}
+        | {"notes", "external_id"}
+    )
 
     external_id: str | None = Field(default=None, min_length=1, max_length=100)
     lines: list[OrderLineIn] | None = Field(default=None, max_length=500)
-    version: int | None = Field(default=None, description="alternative to If-Match")
+    version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
-class DraftPlace(BaseModel):
-    version: int | None = Field(default=None, description="alternative to If-Match")
+class DraftPlace(RequestModel):
+    version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
 class DraftRead(BaseModel):

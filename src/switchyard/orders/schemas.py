@@ -6,25 +6,22 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, EmailStr, Field, field_validator
 
+from switchyard.api.fields import RequestModel, Version
 from switchyard.locations.schemas import Address
 from switchyard.orders.input_checks import check_attributes
 
 Amount = Field(default=Decimal(0), ge=0, le=10**12, max_digits=18, decimal_places=4)
 
 
-class CustomerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CustomerIn(RequestModel):
     email: EmailStr | None = None
     name: str | None = Field(default=None, min_length=1, max_length=300)
     phone: str | None = Field(default=None, max_length=40)
 
 
-class OrderLineIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class OrderLineIn(RequestModel):
     sku: str = Field(min_length=1, max_length=100)
     quantity: int = Field(gt=0, le=100_000)
     unit_price: Decimal | None = Field(
@@ -45,10 +42,8 @@ class OrderLineIn(BaseModel):
     )
 
 
-class OrderFields(BaseModel):
+class OrderFields(RequestModel):
     """What an order says besides its channel: shared by orders and drafts."""
-
-    model_config = ConfigDict(extra="forbid")
 
     customer: CustomerIn = Field(default_factory=CustomerIn)
     shipping_address: Address | None = None
@@ -76,9 +71,9 @@ class OrderCreate(OrderFields):
     lines: list[OrderLineIn] = Field(min_length=1, max_length=500)
 
 
-class OrderCancel(BaseModel):
+class OrderCancel(RequestModel):
     reason: str | None = Field(default=None, max_length=500)
-    version: int | None = Field(default=None, description="alternative to If-Match")
+    version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
 class OrderLineRead(BaseModel):
@@ -156,7 +151,7 @@ class EventRead(BaseModel):
     data: dict[str, Any]
 
 
-class OrderBatch(BaseModel):
+class OrderBatch(RequestModel):
     """Orders are checked one by one, so one malformed order fails alone."""
 
     orders: list[Any] = Field(min_length=1, max_length=1000, description="OrderCreate bodies")

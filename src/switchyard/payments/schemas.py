@@ -1,21 +1,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from switchyard.api.fields import PositiveMoney, RequestModel, Version
 
-class PaymentCreate(BaseModel):
+
+class PaymentCreate(RequestModel):
     """An authorization, a pay-on-invoice promise, or a PSP result recorded by reference."""
 
     provider: str = Field(description="manual, invoice (pay on invoice) or external (a PSP)")
-    amount: Decimal | None = Field(
+    amount: PositiveMoney | None = Field(
         default=None,
-        gt=0,
-        max_digits=18,
-        decimal_places=4,
         description="defaults to what the order still needs covered",
     )
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
@@ -31,10 +29,10 @@ class PaymentCreate(BaseModel):
     failure_reason: str | None = Field(default=None, max_length=500)
 
 
-class PaymentAction(BaseModel):
+class PaymentAction(RequestModel):
     """Capture, refund or void. Without an amount: everything there is to act on."""
 
-    amount: Decimal | None = Field(default=None, gt=0, max_digits=18, decimal_places=4)
+    amount: PositiveMoney | None = None
     reference: str | None = Field(
         default=None,
         min_length=1,
@@ -42,7 +40,7 @@ class PaymentAction(BaseModel):
         description="e.g. the PSP's capture id; repeating a reference changes nothing",
     )
     reason: str | None = Field(default=None, max_length=500)
-    version: int | None = Field(default=None, description="alternative to If-Match")
+    version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
 class TransactionRead(BaseModel):

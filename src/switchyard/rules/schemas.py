@@ -5,11 +5,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from switchyard.api.fields import PatchModel, RequestModel, Version
+
 Code = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 KINDS = "max_order_value, max_quantity_per_sku, blocked_customer or po_required"
 
 
-class RuleCreate(BaseModel):
+class RuleCreate(RequestModel):
     code: str = Code
     description: str = Field(default="", max_length=500)
     kind: str = Field(description=KINDS)
@@ -22,13 +24,15 @@ class RuleCreate(BaseModel):
     active: bool = True
 
 
-class RuleUpdate(BaseModel):
+class RuleUpdate(PatchModel):
+    clearable = frozenset({"hold_type"})
+
     description: str | None = Field(default=None, max_length=500)
     params: dict[str, Any] | None = None
     action: str | None = None
     hold_type: str | None = None
     active: bool | None = None
-    version: int | None = Field(default=None, description="alternative to If-Match")
+    version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
 class RuleRead(BaseModel):

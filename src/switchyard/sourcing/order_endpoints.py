@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import Field
 
 from switchyard.api.deps import Admin, DbDep, OrdersRead
 from switchyard.db.uow import UnitOfWork
@@ -40,7 +41,10 @@ def promise(
     channel: Annotated[str, Query(max_length=64, description="channel id or code")],
     country: Annotated[str, Query(pattern=r"^[A-Za-z]{2}$", description="ISO 3166 alpha-2")],
     sku: Annotated[list[str], Query(max_length=100, description="repeat for each SKU")],
-    qty: Annotated[list[int] | None, Query(description="per sku, same order; default 1")] = None,
+    qty: Annotated[
+        list[Annotated[int, Field(ge=1, le=100_000)]] | None,
+        Query(description="per sku, same order; default 1"),
+    ] = None,
     postal_code: Annotated[str | None, Query(max_length=20)] = None,
     city: Annotated[str | None, Query(max_length=200)] = None,
     at: Annotated[datetime | None, Query(description="answer as if it were then (ISO)")] = None,
@@ -51,10 +55,6 @@ def promise(
     if at is not None and at.tzinfo is None:
         raise ValidationFailed(
             "naive_datetime", "give 'at' with a time zone", [FieldError("query.at", "naive", "")]
-        )
-    if any(q < 1 or q > 100_000 for q in qty or []):
-        raise ValidationFailed(
-            "invalid_quantity", "quantities are 1 to 100000", [FieldError("query.qty", "range", "")]
         )
     address = {"country_code": country.upper(), "postal_code": postal_code, "city": city}
 

@@ -8,41 +8,37 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from switchyard.api.fields import Kilometres, PatchModel, RequestModel, Version
+
 Money = Field(ge=0, le=10**6, max_digits=12, decimal_places=4)
 
 
-class FiltersIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FiltersIn(RequestModel):
     location_types: list[str] | None = Field(
         default=None, description="warehouse, store, 3pl, dropship; empty: all"
     )
     networks: list[str] = Field(default_factory=list, description="empty: any network")
     ship_from_store: bool = True
-    max_distance_km: float | None = Field(default=None, gt=0)
+    max_distance_km: Kilometres | None = None
     exclude_rejecting: bool = True
     respect_capacity: bool = True
     respect_safety_stock: bool = True
 
 
-class ZoneIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ZoneIn(RequestModel):
     name: str = Field(min_length=1, max_length=20)
-    max_km: float | None = Field(default=None, gt=0, description="null: the last, open zone")
+    max_km: Kilometres | None = Field(default=None, description="null: the last, open zone")
     base: Decimal = Money
     per_kg: Decimal = Money
     transit_days: int = Field(ge=0, le=60)
 
 
-class RateIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RateIn(RequestModel):
     per_shipment: Decimal = Money
     per_unit: Decimal = Money
 
 
-class CostModelIn(BaseModel):
+class CostModelIn(RequestModel):
     """Carrier zones and handling rates; anything left out comes from the default model
     (``GET /sourcing/cost-models/default``)."""
 
@@ -57,9 +53,7 @@ class CostModelIn(BaseModel):
     split_penalty: Decimal | None = Field(default=None, ge=0, le=10**6, decimal_places=4)
 
 
-class ProfileFields(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProfileFields(RequestModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     strategy: str | None = Field(
         default=None,
@@ -82,8 +76,10 @@ class ProfileCreate(ProfileFields):
     )
 
 
-class ProfileUpdate(ProfileFields):
-    revision: int | None = Field(default=None, description="alternative to If-Match")
+class ProfileUpdate(ProfileFields, PatchModel):
+    clearable = frozenset({"max_splits"})
+
+    revision: Version | None = Field(default=None, description="alternative to If-Match")
 
 
 class ProfileRead(BaseModel):
@@ -105,9 +101,7 @@ class ProfileRead(BaseModel):
     activated_at: datetime | None = None
 
 
-class LocationSettingsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LocationSettingsIn(RequestModel):
     priority: int = Field(default=100, ge=0, le=1_000_000, description="lower goes first")
     networks: list[str] = Field(default_factory=list, max_length=50)
     handling_days: int = Field(default=0, ge=0, le=30)
@@ -121,9 +115,7 @@ class LocationSettingsRead(LocationSettingsIn):
     location_id: str
 
 
-class ReoptimizeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReoptimizeIn(RequestModel):
     channel: str | None = Field(default=None, max_length=64)
     limit: int = Field(default=2000, ge=1, le=20_000, description="fulfillments considered")
     time_limit: float = Field(default=20.0, gt=0, le=300, description="seconds for the solver")

@@ -4,6 +4,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from switchyard.api.fields import PatchModel, RequestModel, Version
+
 EventTypes = Field(
     min_length=1,
     max_length=50,
@@ -12,7 +14,7 @@ EventTypes = Field(
 )
 
 
-class WebhookEndpointCreate(BaseModel):
+class WebhookEndpointCreate(RequestModel):
     url: str = Field(min_length=1, max_length=2000, description="http(s) URL that receives POSTs")
     description: str | None = Field(default=None, max_length=500)
     event_types: list[str] = EventTypes
@@ -25,13 +27,15 @@ class WebhookEndpointCreate(BaseModel):
     )
 
 
-class WebhookEndpointUpdate(BaseModel):
+class WebhookEndpointUpdate(PatchModel):
+    clearable = frozenset({"description", "channel_ids"})
+
     url: str | None = Field(default=None, min_length=1, max_length=2000)
     description: str | None = Field(default=None, max_length=500)
     event_types: list[str] | None = Field(default=None, min_length=1, max_length=50)
     channel_ids: list[str] | None = None
     enabled: bool | None = None
-    version: int | None = Field(default=None, description="alternative to If-Match")
+    version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
 class WebhookEndpointRead(BaseModel):
@@ -56,7 +60,7 @@ class WebhookEndpointWithSecret(WebhookEndpointRead):
     secret: str
 
 
-class SecretRotate(BaseModel):
+class SecretRotate(RequestModel):
     keep_previous_seconds: int = Field(
         default=86400,
         ge=0,
