@@ -194,3 +194,12 @@ def test_an_if_match_that_is_no_version_of_ours(client, shop, tag):
     r = client.patch(path, json={"name": "Renamed"}, headers={"If-Match": tag.encode()})
     problem = assert_problem(r, 422, "invalid_if_match")
     assert _fields(problem) == {"header.if-match"}
+
+
+def test_a_parameter_taken_once_may_not_repeat(client, shop):
+    channel = shop["channel"]["code"]
+    r = client.get(f"{API}/draft-orders", params=[("channel", channel), ("channel", "other")])
+    problem = assert_problem(r, 422, "repeated_parameter")
+    assert _fields(problem) == {"query.channel"}
+    skus = [("sku", shop["sku"]["sku"]), ("sku", shop["sku"]["sku"])]
+    assert client.get(f"{API}/availability", params=skus).status_code == 200

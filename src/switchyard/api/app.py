@@ -8,13 +8,14 @@ import importlib
 from collections.abc import AsyncIterator
 
 from anyio import to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy import text
 
 from switchyard import __version__
 from switchyard.api import openapi, problems
 from switchyard.api.deps import DbDep, PrincipalCache
 from switchyard.api.last_resort import LastResortMiddleware
+from switchyard.api.query_params import single_valued_query
 from switchyard.api.request_guard import RequestGuardMiddleware
 from switchyard.config import Settings
 from switchyard.db import cache_invalidation
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         title="Switchyard",
         version=__version__,
         description="Order management: capture, inventory, sourcing, fulfilment.",
+        dependencies=[Depends(single_valued_query)],
     )
     app.state.settings = settings
     app.state.db = db
