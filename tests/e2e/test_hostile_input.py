@@ -203,3 +203,15 @@ def test_a_parameter_taken_once_may_not_repeat(client, shop):
     assert _fields(problem) == {"query.channel"}
     skus = [("sku", shop["sku"]["sku"]), ("sku", shop["sku"]["sku"])]
     assert client.get(f"{API}/availability", params=skus).status_code == 200
+
+
+def test_true_and_false_are_no_numbers(client, shop):
+    sku, location = shop["sku"]["sku"], shop["location"]["code"]
+    body = {"sku": sku, "location": location, "quantity": True}
+    problem = assert_problem(
+        client.post(f"{API}/inventory/receipts", json=body), 422, "invalid_request"
+    )
+    assert _fields(problem) == {"quantity"}
+    path = f"{API}/carriers/{shop['carrier']['code']}"
+    problem = assert_problem(client.patch(path, json={"version": False}), 422, "invalid_request")
+    assert _fields(problem) == {"version"}

@@ -2,7 +2,7 @@
 field cannot be emptied, and numbers with bounds that every column can hold.
 
 Every model a request body is parsed into derives from ``RequestModel`` (checked by
-``tests/e2e/test_openapi_contract.py``, which also checks that every number in a request
+``tests/unit/test_request_schemas.py``, which also checks that every number in a request
 has a minimum and a maximum in the OpenAPI document). Text that no database can store
 (NUL characters, lone surrogates) is refused before any schema sees it, by
 ``api/request_guard.py``.
@@ -11,7 +11,7 @@ has a minimum and a maximum in the OpenAPI document). Text that no database can 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -51,10 +51,39 @@ Kilometres = Annotated[float, Field(gt=0, le=40_000)]
 """A distance on Earth."""
 
 
+_NUMBERS = (int, float, Decimal)
+
+
+def _takes_numbers(annotation: Any) -> bool:
+    """``int``, ``Decimal | None``, ``list[int]``...: a number somewhere in the type."""
+    if isinstance(annotation, type) and issubclass(annotation, _NUMBERS):
+        return not issubclass(annotation, bool)
+    return any(_takes_numbers(arg) for arg in get_args(annotation))
+
+
 class RequestModel(BaseModel):
-    """A request body (or part of one): a field the schema does not name is an error."""
+    """A request body (or part of one): a field the schema does not name is an error, and
+    ``true``/``false`` is no number (pydantic's lax mode would read ``false`` as 0)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def _numeric_fields(cls) -> frozenset[str]:
+        known: frozenset[str] | None = cls.__dict__.get("_numeric")
+        if known is None:
+            fields = cls.model_fields.items()
+            known = frozenset(name for name, f in fields if _takes_numbers(f.annotation))
+            cls._numeric = known  # type: ignore[attr-defined]
+        return known
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_boolean_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        if (
+            type(value) is bool or (type(value) is list and any(type(v) is bool for v in value))
+        ) and info.field_name in cls._numeric_fields():
+            raise PydanticCustomError("number_expected", "a number is expected, not true/false")
+        return value
 
 
 def _drop_null_branch(prop: dict[str, Any]) -> None:
