@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from switchyard.auth.domain import Principal, hash_key
+from switchyard.auth.domain import LocationAccess, Principal, default_location_access, hash_key
 from switchyard.auth.service import authenticate
 from switchyard.db.uow import Database
 from switchyard.kernel.errors import Unauthorized
@@ -84,17 +84,26 @@ async def get_principal(request: Request) -> Principal:
     return principal
 
 
-def require(scope: str) -> Callable[..., Awaitable[Principal]]:
-    """A dependency that authenticates and checks one scope (one dependency, not a chain:
-    FastAPI's cost grows with every dependency it resolves per request)."""
+def require(
+    scope: str, locations: LocationAccess | None = None
+) -> Callable[..., Awaitable[Principal]]:
+    """A dependency that authenticates, checks one scope and refuses a location-restricted
+    key where the operation is not for one (``locations``: the access, by default the
+    scope's, see ``auth.domain.LocationAccess``). One dependency, not a chain: FastAPI's
+    cost grows with every dependency it resolves per request."""
+    access = locations or default_location_access(scope)
+    unrestricted_only = access is LocationAccess.UNRESTRICTED
 
     async def dependency(request: Request) -> Principal:
         principal = await get_principal(request)
         principal.require(scope)
+        if unrestricted_only:
+            principal.require_unrestricted()
         return principal
 
     dependency.__name__ = f"require_{scope.replace(':', '_')}"
     dependency.scope = scope  # type: ignore[attr-defined]  # read by api.openapi
+    dependency.location_access = access  # type: ignore[attr-defined]  # read by api.openapi
     return dependency
 
 
@@ -124,3 +133,11 @@ SourcingRead = Annotated[Principal, Depends(require("sourcing:read"))]
 SourcingWrite = Annotated[Principal, Depends(require("sourcing:write"))]
 Admin = Annotated[Principal, Depends(require("admin"))]
 WebhooksWrite = Annotated[Principal, Depends(require("webhooks:write"))]
+# Reads and writes that act for the whole business although their scope's usually do not
+# (see auth.domain.LocationAccess).
+_WHOLE = LocationAccess.UNRESTRICTED
+OrdersReadWhole = Annotated[Principal, Depends(require("orders:read", _WHOLE))]
+CustomersReadWhole = Annotated[Principal, Depends(require("customers:read", _WHOLE))]
+InventoryWriteWhole = Annotated[Principal, Depends(require("inventory:write", _WHOLE))]
+# Stock, sourcing and promise figures hold no customer data: any key with the scope.
+OrdersReadAny = Annotated[Principal, Depends(require("orders:read", LocationAccess.ANY))]

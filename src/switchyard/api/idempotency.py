@@ -5,15 +5,20 @@
 * replay of a completed key with the same body: the stored response, with
   ``Idempotent-Replayed: true``;
 * the same key with a different body: 422 ``idempotency_key_reused``;
-* the same key while the first request is still running: 409 ``idempotency_key_in_progress``;
+* the same key while the first request is still running: 409 ``idempotency_key_in_progress``
+  with ``Retry-After`` (and ``retry_after`` in the body): the seconds until its lock runs
+  out;
 * a use case that fails releases the claim, so the client may retry with the same key;
-  a claim whose holder died expires after ``idempotency_lock_seconds``.
+  a claim whose holder died is taken over at once when the holder was a process of this
+  host (``api.claim_owner``), else when its lock runs out (``idempotency_lock_seconds``,
+  ``SWITCHYARD_IDEMPOTENCY_LOCK_SECONDS``, 60 by default).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -23,6 +28,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from switchyard.api import claim_owner
 from switchyard.api.idempotency_store import IdempotencyRepository
 from switchyard.auth.domain import Principal
 from switchyard.db.uow import Database, UnitOfWork
@@ -70,6 +76,8 @@ def create(
     request_hash = _request_hash(request, body)
     lock = timedelta(seconds=request.app.state.settings.idempotency_lock_seconds)
 
+    owner = claim_owner.current()
+
     def claim(uow: UnitOfWork) -> dict[str, Any] | None:
         repo = uow.repo(IdempotencyRepository)
         now = utcnow()
@@ -80,6 +88,7 @@ def create(
             "state": "in_progress",
             "locked_until": now + lock,
             "created_at": now,
+            "owner": owner,
         }
         if repo.claim(row):
             return None
@@ -89,7 +98,14 @@ def create(
         if (
             existing["request_hash"] == request_hash
             and existing["state"] == "in_progress"
-            and repo.take_over_expired(principal.key_id, key, now, now + lock)
+            and repo.take_over(
+                principal.key_id,
+                key,
+                now=now,
+                until=now + lock,
+                owner=owner,
+                dead_owner=existing["owner"] if claim_owner.is_gone(existing["owner"]) else None,
+            )
         ):
             return None
         return existing
@@ -119,9 +135,11 @@ def _answer_existing(existing: dict[str, Any], request_hash: str) -> JSONRespons
             [FieldError("header.idempotency-key", "idempotency_key_reused", "different body")],
         )
     if existing["state"] != "completed":
+        wait = (existing["locked_until"] - utcnow()).total_seconds()
         raise Conflict(
             "idempotency_key_in_progress",
             "a request with this Idempotency-Key is still being processed; retry shortly",
+            extra={"retry_after": max(1, math.ceil(wait))},
         )
     return JSONResponse(
         existing["response_body"],

@@ -21,6 +21,9 @@ idempotency_keys = Table(
     Column("response_status", Integer, nullable=True),
     Column("response_body", JSON, nullable=True),
     Column("locked_until", UTCDateTime, nullable=False),
+    # the claiming process ("host/pid/start"), so a claim whose process is gone is taken
+    # over at once on the same host (api.claim_owner); null on claims made before
+    Column("owner", String(200), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
 )
 
@@ -52,19 +55,27 @@ class IdempotencyRepository:
         )
         return dict(row) if row else None
 
-    def take_over_expired(
-        self, principal_id: str, key: str, now: datetime, until: datetime
+    def take_over(
+        self,
+        principal_id: str,
+        key: str,
+        *,
+        now: datetime,
+        until: datetime,
+        owner: str,
+        dead_owner: str | None = None,
     ) -> bool:
-        """Reclaim a claim whose holder died before finishing (its lock ran out)."""
+        """Reclaim an in-progress claim whose holder died before finishing: its lock ran out,
+        or (``dead_owner``) it is still held by that owner, known to be gone. One
+        conditional update: of two contenders, one wins."""
+        c = idempotency_keys.c
+        stale = c.locked_until < now
+        if dead_owner is not None:
+            stale = stale | (c.owner == dead_owner)
         result = self.conn.execute(
             update(idempotency_keys)
-            .where(
-                idempotency_keys.c.principal_id == principal_id,
-                idempotency_keys.c.key == key,
-                idempotency_keys.c.state == "in_progress",
-                idempotency_keys.c.locked_until < now,
-            )
-            .values(locked_until=until)
+            .where(c.principal_id == principal_id, c.key == key, c.state == "in_progress", stale)
+            .values(locked_until=until, owner=owner)
         )
         return result.rowcount == 1
 

@@ -76,7 +76,7 @@ PROBLEMS: dict[int, tuple[str, list[str]]] = {
     401: ("No API key, or an unknown or revoked one.", ["missing_api_key", "invalid_api_key"]),
     403: (
         "The key lacks the operation's scope or location.",
-        ["missing_scope", "location_forbidden"],
+        ["missing_scope", "location_forbidden", "location_restricted_key"],
     ),
     404: ("A resource the request names does not exist (or is not visible to the key).", []),
     409: (
@@ -164,6 +164,22 @@ def required_scope(route: APIRoute) -> str | None:
     return None
 
 
+def location_access(route: APIRoute) -> str | None:
+    """What a location-restricted key may do with the route (``auth.domain.LocationAccess``)."""
+    for dependency in route.dependant.dependencies:
+        access = getattr(dependency.call, "location_access", None)
+        if access is not None:
+            return str(access)
+    return None
+
+
+_ACCESS_NOTE = {
+    "any": "Location-restricted keys: allowed (no customer data tied to a location).",
+    "own": "Location-restricted keys: only their locations' part (others: 404).",
+    "unrestricted": "Location-restricted keys: refused (403 `location_restricted_key`).",
+}
+
+
 def _problem(status: int) -> dict[str, Any]:
     description, codes = PROBLEMS[status]
     if codes:
@@ -211,12 +227,20 @@ def _describe(op: dict[str, Any], path: str, route: APIRoute, method: str) -> No
         params.append({"$ref": "#/components/parameters/IfMatch"})
     if _calls(route.endpoint, "idempotency.create("):
         params.append({"$ref": "#/components/parameters/IdempotencyKey"})
+        if "409" in responses:  # idempotency_key_in_progress says when to retry
+            responses["409"] = {
+                **responses["409"],
+                "$ref": "#/components/responses/Problem409Retry",
+            }
     if not params:
         del op["parameters"]
     scope = required_scope(route)
     if scope:
         op["security"] = [{"bearerKey": [scope]}, {"apiKeyHeader": [scope]}]
-        op["description"] = (op.get("description", "") + f"\n\nScope: `{scope}`.").strip()
+        access = location_access(route) or "any"
+        op["x-location-access"] = access
+        note = f"Scope: `{scope}`. {_ACCESS_NOTE[access]}"
+        op["description"] = (op.get("description", "") + f"\n\n{note}").strip()
     else:
         op["security"] = []
 
@@ -239,6 +263,16 @@ def build(app: FastAPI) -> dict[str, Any]:
             "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
         for status, (description, _) in PROBLEMS.items()
+    }
+    components["responses"]["Problem409Retry"] = {
+        **components["responses"]["Problem409"],
+        "headers": {
+            "Retry-After": {
+                "description": "with `idempotency_key_in_progress`: seconds until the "
+                "claim's lock runs out (also `retry_after` in the body)",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
     }
     components["parameters"] = HEADERS
     components["securitySchemes"] = SECURITY_SCHEMES

@@ -97,6 +97,10 @@ def install(app: FastAPI) -> None:
             instance=request.url.path,
             errors=[e.as_dict() for e in exc.errors],
             extra=exc.extra,
+            # a problem that says when to retry says it in the header too (RFC 9110)
+            headers={"Retry-After": str(exc.extra["retry_after"])}
+            if "retry_after" in exc.extra
+            else None,
         )
 
     @app.exception_handler(RequestValidationError)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from enum import StrEnum
 
 from switchyard.kernel.errors import Forbidden, ValidationFailed
 from switchyard.kernel.events import Actor
@@ -28,6 +29,43 @@ SCOPES = frozenset(
     [f"{r}:{a}" for r in RESOURCES for a in ("read", "write")] + [ADMIN, "webhooks:write"]
 )
 KEY_PREFIX = "sy"
+
+
+class LocationAccess(StrEnum):
+    """What a location-restricted key may do with an operation (the rule in one place;
+    docs/architecture.md "Location-restricted keys" says it for people).
+
+    * ``any``: the operation holds no customer data, or none tied to a location (catalog,
+      locations, channels, carriers, rules, compliance, sourcing set-up, stock figures);
+    * ``own``: the operation's use case shows or changes only the key's locations' part:
+      fulfillments and pick work at them, stock moved there, orders with a fulfillment
+      there and the customers, payments and invoices of those orders (others: 404, or
+      403 ``location_forbidden`` for what is addressed by location);
+    * ``unrestricted``: a restricted key is refused (403 ``location_restricted_key``):
+      capturing and changing orders, drafts, customers' address books, payments, master
+      data changes, webhooks, API keys and everything else that acts for the whole
+      business.
+    """
+
+    ANY = "any"
+    OWN = "own"
+    UNRESTRICTED = "unrestricted"
+
+
+# Reads of data that belongs to orders: only the key's locations' part.
+_OWN_READS = {"orders", "customers", "payments", "fulfillment"}
+# Writes whose use case checks the location it acts at.
+_OWN_WRITES = {"inventory", "fulfillment"}
+
+
+def default_location_access(scope: str) -> LocationAccess:
+    """The access of an operation requiring ``scope``, unless the route says otherwise."""
+    resource, _, action = scope.partition(":")
+    if action == "read":
+        return LocationAccess.OWN if resource in _OWN_READS else LocationAccess.ANY
+    if action == "write" and resource in _OWN_WRITES:
+        return LocationAccess.OWN
+    return LocationAccess.UNRESTRICTED
 
 
 def hash_key(raw: str) -> str:
@@ -80,6 +118,18 @@ class Principal:
     def require(self, scope: str) -> None:
         if not self.has(scope):
             raise Forbidden("missing_scope", f"this API key lacks the '{scope}' scope")
+
+    @property
+    def restricted(self) -> bool:
+        """The key is restricted to some locations."""
+        return self.location_ids is not None
+
+    def require_unrestricted(self) -> None:
+        if self.location_ids is not None:
+            raise Forbidden(
+                "location_restricted_key",
+                "this operation needs a key that is not restricted to locations",
+            )
 
     def can_access_location(self, location_id: str) -> bool:
         return self.location_ids is None or location_id in self.location_ids

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api-keys", tags=["auth"])
 @router.post("", status_code=201, response_model=ApiKeyCreated)
 def create_key(body: ApiKeyCreate, request: Request, db: DbDep, principal: Admin) -> JSONResponse:
     def use_case(uow: UnitOfWork) -> ApiKeyCreated:
-        row, raw = create_api_key(uow, body.name, body.scopes, body.location_ids)
+        row, raw = create_api_key(uow, body.name, body.scopes, body.restricted_to)
         return ApiKeyCreated(key=raw, **row)
 
     return idempotency.create(request, db, principal, body, use_case)

@@ -17,10 +17,10 @@ def create_api_key(
     uow: UnitOfWork, name: str, scopes: list[str], location_ids: list[str] | None = None
 ) -> tuple[dict[str, Any], str]:
     """Create a key; returns its record and the raw key, which is never shown again."""
-    if location_ids:
+    if location_ids is not None:
         from switchyard.locations.repository import LocationRepository
 
-        location_ids = uow.repo(LocationRepository).require_ids(location_ids)
+        location_ids = uow.repo(LocationRepository).require_ids(location_ids, "locations")
     raw, prefix = generate_key()
     key_id = new_id("key")
     row: dict[str, Any] = {

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from switchyard.api import idempotency
-from switchyard.api.deps import CustomersRead, CustomersWrite, DbDep
+from switchyard.api.deps import CustomersRead, CustomersReadWhole, CustomersWrite, DbDep
 from switchyard.api.etag import expected_version, set_etag
 from switchyard.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from switchyard.customers import service
@@ -19,6 +19,7 @@ from switchyard.customers.schemas import (
     CustomerUpdate,
 )
 from switchyard.db.uow import UnitOfWork
+from switchyard.orders import visibility
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 
@@ -47,12 +48,18 @@ def list_customers(
     q: str | None = None,
 ) -> Page[CustomerRead]:
     """Customers in creation order. ``email`` matches exactly (ignoring case); ``q`` matches
-    part of the name, email or phone."""
+    part of the name, email or phone. A location-restricted key sees the customers of the
+    orders it sees."""
     after = decode_cursor(cursor)
+    locations = principal.location_ids
     rows = db.run(
         principal.actor,
         lambda uow: uow.repo(CustomerRepository).page(
-            email=email, q=q, after_id=after[0] if after else None, limit=limit
+            email=email,
+            q=q,
+            after_id=after[0] if after else None,
+            limit=limit,
+            among=None if locations is None else visibility.customer_ids(locations),
         ),
         read_only=True,
     )
@@ -63,9 +70,12 @@ def list_customers(
 def get_customer(
     customer_id: str, response: Response, db: DbDep, principal: CustomersRead
 ) -> CustomerRead:
-    row = db.run(
-        principal.actor, lambda uow: service.get_customer(uow, customer_id), read_only=True
-    )
+    def query(uow: UnitOfWork) -> dict:
+        row = service.get_customer(uow, customer_id)
+        visibility.require_customer(uow, principal, customer_id)
+        return row
+
+    row = db.run(principal.actor, query, read_only=True)
     set_etag(response, row["version"])
     return CustomerRead(**row)
 
@@ -109,7 +119,7 @@ def add_address(
 def list_addresses(
     customer_id: str,
     db: DbDep,
-    principal: CustomersRead,
+    principal: CustomersReadWhole,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[AddressRead]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from switchyard.customers.tables import customer_addresses, customers
@@ -53,9 +53,16 @@ class CustomerRepository:
         pending_writes.insert(self.conn, customers, [row], if_ignored=if_taken)
 
     def page(
-        self, *, email: str | None, q: str | None, after_id: str | None, limit: int
+        self,
+        *,
+        email: str | None,
+        q: str | None,
+        after_id: str | None,
+        limit: int,
+        among: Select[Any] | None = None,
     ) -> list[dict[str, Any]]:
-        where = []
+        """``among``: only the customers whose ids this query selects."""
+        where: list[ColumnElement[bool]] = [] if among is None else [customers.c.id.in_(among)]
         if email:
             where.append(customers.c.email == email.strip().lower())
         if q:

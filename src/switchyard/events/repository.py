@@ -36,8 +36,13 @@ class EventRepository:
         ]
         pending_writes.insert(self.conn, events, rows)
 
-    def for_order(self, order_id: str, *, after: int | None, limit: int) -> list[dict[str, Any]]:
+    def for_order(
+        self, order_id: str, *, after: int | None, limit: int, hiding: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        """The order's events, oldest first; ``hiding``: leave out these aggregates'."""
         query = select(events).where(events.c.order_id == order_id)
+        if hiding:
+            query = query.where(events.c.aggregate_id.not_in(list(hiding)))
         if after is not None:
             query = query.where(events.c.seq > after)
         query = query.order_by(events.c.seq).limit(limit)

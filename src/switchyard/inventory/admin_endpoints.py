@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from switchyard.api.deps import Admin, DbDep, InventoryRead, InventoryWrite
+from switchyard.api.deps import Admin, DbDep, InventoryRead, InventoryWriteWhole
 from switchyard.db.uow import UnitOfWork
 from switchyard.inventory import refs, rules
 from switchyard.inventory import service as inventory
@@ -30,7 +30,7 @@ def verify_ledger(db: DbDep, principal: Admin) -> VerifyRead:
 
 
 @router.post("/expire-holds")
-def expire_holds(db: DbDep, principal: InventoryWrite) -> dict[str, int]:
+def expire_holds(db: DbDep, principal: InventoryWriteWhole) -> dict[str, int]:
     """Release holds past their expiry now (the worker does this on a schedule)."""
     return {"expired": db.run(principal.actor, lambda uow: inventory.expire_holds(uow))}
 
@@ -55,7 +55,9 @@ def get_policy(
 
 
 @router.put("/policies/{sku}", response_model=PolicyRead)
-def set_policy(sku: str, body: PolicyUpdate, db: DbDep, principal: InventoryWrite) -> PolicyRead:
+def set_policy(
+    sku: str, body: PolicyUpdate, db: DbDep, principal: InventoryWriteWhole
+) -> PolicyRead:
     def use_case(uow: UnitOfWork) -> PolicyRead:
         rules.set_sku_policy(uow, refs.sku_or_404(uow, sku), body.backorder_policy)
         return _policy(uow, sku, None)
@@ -75,7 +77,7 @@ def get_protections(channel: str, db: DbDep, principal: InventoryRead) -> Protec
 
 @router.put("/protections/{channel}", response_model=ProtectionsRead)
 def set_protection(
-    channel: str, body: ProtectionUpdate, db: DbDep, principal: InventoryWrite
+    channel: str, body: ProtectionUpdate, db: DbDep, principal: InventoryWriteWhole
 ) -> ProtectionsRead:
     """Units of a SKU (or of every SKU) the channel may not sell; null removes it."""
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from switchyard.api import idempotency
-from switchyard.api.deps import DbDep, InventoryRead, InventoryWrite
+from switchyard.api.deps import DbDep, InventoryRead, InventoryWrite, InventoryWriteWhole
 from switchyard.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from switchyard.db.uow import UnitOfWork
 from switchyard.inventory import holds, refs
@@ -77,7 +77,7 @@ def get_hold(hold_id: str, db: DbDep, principal: InventoryRead) -> HoldRead:
 
 
 @router.delete("/{hold_id}", response_model=ReleaseRead)
-def release_hold(hold_id: str, db: DbDep, principal: InventoryWrite) -> ReleaseRead:
+def release_hold(hold_id: str, db: DbDep, principal: InventoryWriteWhole) -> ReleaseRead:
     """Release a hold now (releasing twice is harmless: 0 units the second time)."""
     released = db.run(principal.actor, lambda uow: holds.release_hold(uow, hold_id))
     return ReleaseRead(released=released)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from switchyard.api import idempotency
-from switchyard.api.deps import DbDep, InventoryRead, InventoryWrite
+from switchyard.api.deps import DbDep, InventoryRead, InventoryWrite, InventoryWriteWhole
 from switchyard.api.etag import expected_version, set_etag
 from switchyard.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from switchyard.auth.domain import Principal
@@ -166,7 +166,7 @@ def update_purchase_order(
     request: Request,
     response: Response,
     db: DbDep,
-    principal: InventoryWrite,
+    principal: InventoryWriteWhole,
 ) -> PurchaseOrderRead:
     """Move the ETA (If-Match or ``version`` guards against lost updates)."""
     version = expected_version(request, body.version)

@@ -15,6 +15,7 @@ from switchyard.invoicing.pdf import render_invoice_pdf
 from switchyard.invoicing.read_model import invoice_view
 from switchyard.invoicing.repository import InvoiceRepository
 from switchyard.invoicing.schemas import InvoiceRead
+from switchyard.orders import visibility
 from switchyard.orders.service import load_order
 
 router = APIRouter(tags=["invoices"])
@@ -28,6 +29,7 @@ def order_invoices(
     after = decode_cursor(cursor)
 
     def query(uow: UnitOfWork) -> list[InvoiceRead]:
+        visibility.require_order(uow, principal, order_id)
         load_order(uow, order_id)
         found = uow.repo(InvoiceRepository).for_order(
             order_id, after_id=after[0] if after else None, limit=limit + 1
@@ -38,11 +40,12 @@ def order_invoices(
 
 
 def _view(db: Database, principal: Principal, invoice_ref: str) -> dict[str, Any]:
-    return db.run(
-        principal.actor,
-        lambda uow: invoice_view(service.get_invoice(uow, invoice_ref)),
-        read_only=True,
-    )
+    def query(uow: UnitOfWork) -> dict[str, Any]:
+        invoice = service.get_invoice(uow, invoice_ref)
+        visibility.require_order(uow, principal, invoice.order_id, "invoice", invoice_ref)
+        return invoice_view(invoice)
+
+    return db.run(principal.actor, query, read_only=True)
 
 
 @router.get(

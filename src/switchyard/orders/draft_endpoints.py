@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from switchyard.api import idempotency
-from switchyard.api.deps import DbDep, OrdersRead, OrdersWrite
+from switchyard.api.deps import DbDep, OrdersReadWhole, OrdersWrite
 from switchyard.api.etag import expected_version, set_etag
 from switchyard.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from switchyard.channels.repository import ChannelRepository
@@ -49,7 +49,7 @@ def create_draft(
 @router.get("", response_model=Page[DraftRead])
 def list_drafts(
     db: DbDep,
-    principal: OrdersRead,
+    principal: OrdersReadWhole,
     limit: Limit = 50,
     cursor: Cursor = None,
     status: str | None = None,
@@ -77,7 +77,9 @@ def list_drafts(
 
 
 @router.get("/{draft_id}", response_model=DraftRead)
-def get_draft(draft_id: str, response: Response, db: DbDep, principal: OrdersRead) -> DraftRead:
+def get_draft(
+    draft_id: str, response: Response, db: DbDep, principal: OrdersReadWhole
+) -> DraftRead:
     row = db.run(principal.actor, lambda uow: drafts.get_draft(uow, draft_id), read_only=True)
     set_etag(response, row["version"])
     return _read(row)

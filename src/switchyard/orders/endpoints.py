@@ -17,7 +17,7 @@ from switchyard.db.uow import UnitOfWork
 from switchyard.events.repository import EventRepository
 from switchyard.kernel.errors import FieldError, ValidationFailed
 from switchyard.locations.repository import LocationRepository
-from switchyard.orders import service
+from switchyard.orders import service, visibility
 from switchyard.orders.batch import place_batch
 from switchyard.orders.domain import OrderStatus
 from switchyard.orders.holds_domain import check_hold_type
@@ -132,6 +132,7 @@ def search_orders(
             placed_from=_utc(placed_from),
             placed_to=_utc(placed_to),
             hold_type=hold_type,
+            visible_at=principal.location_ids,
             before_id=before[0] if before else None,
             limit=limit,
             **refs,
@@ -143,11 +144,11 @@ def search_orders(
 
 @router.get("/{order_id}", response_model=OrderRead)
 def get_order(order_id: str, response: Response, db: DbDep, principal: OrdersRead) -> OrderRead:
-    view = db.run(
-        principal.actor,
-        lambda uow: full_view(uow, service.load_order(uow, order_id)),
-        read_only=True,
-    )
+    def query(uow: UnitOfWork) -> dict:
+        visibility.require_order(uow, principal, order_id)
+        return full_view(uow, service.load_order(uow, order_id), seen_by=principal)
+
+    view = db.run(principal.actor, query, read_only=True)
     set_etag(response, view["version"])
     return OrderRead(**view)
 
@@ -178,13 +179,18 @@ def cancel_order(
 def order_timeline(
     order_id: str, db: DbDep, principal: OrdersRead, limit: Limit = 100, cursor: Cursor = None
 ) -> Page[EventRead]:
-    """The order's timeline: every change, who made it and when, oldest first."""
+    """The order's timeline: every change, who made it and when, oldest first (for a
+    location-restricted key, without other locations' fulfillments)."""
     after = decode_cursor(cursor)
 
     def query(uow: UnitOfWork) -> list[EventRead]:
+        visibility.require_order(uow, principal, order_id)
         service.load_order(uow, order_id)
         rows = uow.repo(EventRepository).for_order(
-            order_id, after=after[0] if after else None, limit=limit + 1
+            order_id,
+            after=after[0] if after else None,
+            limit=limit + 1,
+            hiding=visibility.others_fulfillments(uow, principal, order_id),
         )
         return [
             EventRead(

@@ -9,6 +9,7 @@ from switchyard.api.pagination import Cursor, Limit, Page, decode_cursor, page_o
 from switchyard.customers.repository import CustomerRepository
 from switchyard.db.uow import UnitOfWork
 from switchyard.kernel.errors import not_found
+from switchyard.orders import visibility
 from switchyard.orders.read_model import order_view
 from switchyard.orders.repository import OrderRepository
 from switchyard.orders.schemas import OrderRead
@@ -26,8 +27,12 @@ def customer_orders(
     def query(uow: UnitOfWork) -> list[OrderRead]:
         if uow.repo(CustomerRepository).get(customer_id) is None:
             raise not_found("customer", customer_id)
+        visibility.require_customer(uow, principal, customer_id)
         orders = uow.repo(OrderRepository).search(
-            customer_id=customer_id, before_id=before[0] if before else None, limit=limit
+            customer_id=customer_id,
+            visible_at=principal.location_ids,
+            before_id=before[0] if before else None,
+            limit=limit,
         )
         return [OrderRead(**order_view(o)) for o in orders]
 

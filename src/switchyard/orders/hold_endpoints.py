@@ -20,7 +20,7 @@ from switchyard.channels.repository import ChannelRepository
 from switchyard.db.uow import UnitOfWork
 from switchyard.kernel.clock import utcnow
 from switchyard.kernel.errors import FieldError, ValidationFailed
-from switchyard.orders import holds
+from switchyard.orders import holds, visibility
 from switchyard.orders.amendment_schemas import ExceptionItem, HoldCreate, HoldRead, HoldRelease
 from switchyard.orders.hold_repository import HoldRepository
 from switchyard.orders.holds_domain import Hold
@@ -54,6 +54,7 @@ def list_holds(order_id: str, db: DbDep, principal: OrdersRead) -> list[HoldRead
     """Every hold the order ever had, active and released, oldest first."""
 
     def query(uow: UnitOfWork) -> list[HoldRead]:
+        visibility.require_order(uow, principal, order_id)
         load_order(uow, order_id)
         return [_read(h) for h in uow.repo(HoldRepository).for_order(order_id)]
 
@@ -163,6 +164,7 @@ def exception_queue(
             held_before=held_before,
             after=after,
             limit=limit,
+            visible_at=principal.location_ids,
         )
         return [ExceptionItem(**holds.exception_view(o, hs, now)) for o, hs in found_orders]
 

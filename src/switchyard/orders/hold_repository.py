@@ -102,9 +102,14 @@ class HoldRepository:
         held_before: datetime | None,
         after: tuple[datetime, str] | None,
         limit: int,
+        visible_at: frozenset[str] | None = None,
     ) -> list[Order]:
         query = queue_query(
-            hold_type=hold_type, channel_id=channel_id, held_before=held_before, after=after
+            hold_type=hold_type,
+            channel_id=channel_id,
+            held_before=held_before,
+            after=after,
+            visible_at=visible_at,
         )
         rows = list(self.conn.execute(query.limit(limit + 1)).mappings())
         return OrderRepository(self.conn).with_lines(rows)

@@ -127,8 +127,10 @@ def queue(
     held_before: datetime | None,
     after: tuple[datetime, str] | None,
     limit: int,
+    visible_at: frozenset[str] | None = None,
 ) -> list[tuple[Order, list[Hold]]]:
-    """Held orders, longest-waiting first, each with its active holds."""
+    """Held orders, longest-waiting first, each with its active holds (``visible_at``: only
+    those a location-restricted key sees)."""
     if hold_type is not None:
         check_hold_type(hold_type, "query.hold_type", system=True)
     repo = uow.repo(HoldRepository)
@@ -138,6 +140,7 @@ def queue(
         held_before=held_before,
         after=after,
         limit=limit,
+        visible_at=visible_at,
     )
     holds = repo.active_for_orders([o.id for o in found])
     return [(o, holds.get(o.id, [])) for o in found]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from switchyard.auth.domain import Principal
 from switchyard.db.uow import UnitOfWork
 from switchyard.fulfillment.repository import FulfillmentRepository
 from switchyard.kernel.money import format_amount
 from switchyard.orders.domain import Order
 from switchyard.orders.hold_repository import HoldRepository
 from switchyard.orders.holds_domain import Hold
+from switchyard.orders.visibility import own_fulfillments
 
 
 def hold_view(h: Hold) -> dict[str, Any]:
@@ -81,13 +83,18 @@ def order_view(
     }
 
 
-def full_view(uow: UnitOfWork, order: Order, *, placed_now: bool = False) -> dict[str, Any]:
+def full_view(
+    uow: UnitOfWork, order: Order, *, placed_now: bool = False, seen_by: Principal | None = None
+) -> dict[str, Any]:
     """The detail view: with fulfillments and (only for held orders) active holds.
 
     ``placed_now``: the order was placed in this unit of work, so its fulfillments are
-    the ones this unit of work added and need not be read back.
+    the ones this unit of work added and need not be read back. ``seen_by``: a
+    location-restricted key sees only its locations' fulfillments.
     """
     holds = uow.repo(HoldRepository).for_order(order.id, active_only=True) if order.on_hold else []
     repo = uow.repo(FulfillmentRepository)
     fulfillments = repo.added_for(order.id) if placed_now else repo.for_order(order.id)
+    if seen_by is not None:
+        fulfillments = own_fulfillments(seen_by, fulfillments)
     return order_view(order, fulfillments, holds)

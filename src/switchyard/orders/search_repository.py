@@ -26,6 +26,7 @@ from sqlalchemy import (
 
 from switchyard.db import pending_writes
 from switchyard.db.crud import insert_for_dialect
+from switchyard.orders import visibility
 from switchyard.orders.tables import order_holds, order_lines, order_locations, orders
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -56,6 +57,7 @@ class SearchFilters:
     sku_id: str | None = None
     location_id: str | None = None
     hold_type: str | None = None
+    visible_at: frozenset[str] | None = None  # a location-restricted key's locations
 
 
 def active_hold_of(hold_type: str) -> Any:
@@ -158,6 +160,8 @@ def search_query(f: SearchFilters, before_id: str | None) -> Select[Any]:
             query = query.where(orders.c.id < high)
     if f.hold_type is not None:
         query = query.where(active_hold_of(f.hold_type))
+    if f.visible_at is not None:
+        query = query.where(visibility.condition(f.visible_at))
     return query.order_by(orders.c.id.desc())
 
 
@@ -234,9 +238,12 @@ def queue_query(
     channel_id: str | None,
     held_before: datetime | None,
     after: tuple[datetime, str] | None,
+    visible_at: frozenset[str] | None = None,
 ) -> Select[Any]:
     """Held orders, the longest-waiting first (the exception queue)."""
     query = select(orders).where(orders.c.held_since.is_not(None))
+    if visible_at is not None:
+        query = query.where(visibility.condition(visible_at))
     if channel_id is not None:
         query = query.where(orders.c.channel_id == channel_id)
     if held_before is not None:

@@ -13,6 +13,7 @@ from switchyard.api.etag import expected_version, set_etag
 from switchyard.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from switchyard.auth.domain import Principal
 from switchyard.db.uow import Database, UnitOfWork
+from switchyard.orders import visibility
 from switchyard.orders.service import load_order
 from switchyard.payments import service
 from switchyard.payments.domain import TxKind
@@ -46,6 +47,7 @@ def order_payments(
     after = decode_cursor(cursor)
 
     def query(uow: UnitOfWork) -> list[PaymentRead]:
+        visibility.require_order(uow, principal, order_id)
         load_order(uow, order_id)
         found = uow.repo(PaymentRepository).for_order(
             order_id, after_id=after[0] if after else None, limit=limit + 1
@@ -59,11 +61,12 @@ def order_payments(
 def get_payment(
     payment_id: str, response: Response, db: DbDep, principal: PaymentsRead
 ) -> PaymentRead:
-    view = db.run(
-        principal.actor,
-        lambda uow: payment_views(uow, [service.get_payment(uow, payment_id)])[0],
-        read_only=True,
-    )
+    def query(uow: UnitOfWork) -> dict[str, Any]:
+        payment = service.get_payment(uow, payment_id)
+        visibility.require_order(uow, principal, payment.order_id, "payment", payment_id)
+        return payment_views(uow, [payment])[0]
+
+    view = db.run(principal.actor, query, read_only=True)
     set_etag(response, view["version"])
     return PaymentRead(**view)
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import Field
 
-from switchyard.api.deps import Admin, DbDep, OrdersRead
+from switchyard.api.deps import Admin, DbDep, OrdersReadAny, OrdersReadWhole
 from switchyard.db.uow import UnitOfWork
 from switchyard.kernel.errors import FieldError, ValidationFailed
 from switchyard.sourcing import quotes, reoptimize, service
@@ -23,10 +23,11 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/orders/{order_id}/sourcing", response_model=OrderSourcingRead)
-def order_sourcing(order_id: str, db: DbDep, principal: OrdersRead) -> OrderSourcingRead:
+def order_sourcing(order_id: str, db: DbDep, principal: OrdersReadWhole) -> OrderSourcingRead:
     """Every sourcing decision of the order, oldest first (candidates, the filters each
     failed, the options costed and why the winner won), each fulfillment's type and
-    promised dates, and the order's promise."""
+    promised dates, and the order's promise. The decisions weigh every location, so a
+    location-restricted key may not read them."""
     found = db.run(
         principal.actor, lambda uow: service.order_sourcing(uow, order_id), read_only=True
     )
@@ -37,7 +38,7 @@ def order_sourcing(order_id: str, db: DbDep, principal: OrdersRead) -> OrderSour
 @router.get("/promise", response_model=PromiseRead)
 def promise(
     db: DbDep,
-    principal: OrdersRead,
+    principal: OrdersReadAny,
     channel: Annotated[str, Query(max_length=64, description="channel id or code")],
     country: Annotated[str, Query(pattern=r"^[A-Za-z]{2}$", description="ISO 3166 alpha-2")],
     sku: Annotated[list[str], Query(max_length=100, description="repeat for each SKU")],

@@ -166,6 +166,7 @@ def upgrade() -> None:
         sa.Column("response_status", sa.Integer(), nullable=True),
         sa.Column("response_body", sa.JSON(), nullable=True),
         sa.Column("locked_until", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("owner", sa.String(length=200), nullable=True),
         sa.Column("created_at", switchyard.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("principal_id", "key", name=op.f("pk_idempotency_keys")),
     )
