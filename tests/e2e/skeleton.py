@@ -65,7 +65,9 @@ def available(database: Database, sku: dict[str, Any], location: dict[str, Any])
         lambda uow: inventory.available(uow, [sku["id"]], [location["id"]]),
         read_only=True,
     )
-    return stock_map.get((sku["id"], location["id"]), 0)
+    pair = (sku["id"], location["id"])
+    assert pair in stock_map, f"no stock row for {sku['sku']} at {location['code']}"
+    return stock_map[pair]
 
 
 def order_body(

@@ -35,6 +35,12 @@ def test_same_idempotency_key_200_times(client, database, live_url, admin_key):
     assert codes <= {201, 409}, codes
     ids = {r.json()["id"] for r in answers if r.status_code == 201}
     assert len(ids) == 1
+    (first,) = [
+        r for r in answers if r.status_code == 201 and "idempotent-replayed" not in r.headers
+    ]
+    replays = [r for r in answers if r.headers.get("idempotent-replayed") == "true"]
+    assert replays, "no request came after the first had finished"
+    assert all(r.status_code == 201 and r.json() == first.json() for r in replays)
     assert {r.json()["code"] for r in answers if r.status_code == 409} <= {
         "idempotency_key_in_progress"
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import random
+import threading
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
@@ -19,6 +20,7 @@ from switchyard.catalog.sku_creation import create_skus
 from switchyard.channels.service import create_channel
 from switchyard.db.uow import Database, UnitOfWork
 from switchyard.inventory import service as inventory
+from switchyard.inventory.operations import set_stock_settings
 from switchyard.inventory.repository import StockRepository
 from switchyard.inventory.service import ReservationRequest
 from switchyard.inventory.verify import verify
@@ -140,8 +142,11 @@ def test_many_threads_on_one_hot_sku_sell_exactly_the_stock(database):
     shop = _shop(database, units)
     counter = iter(range(10_000))
 
+    start = threading.Barrier(threads)
+
     def customer(_: int) -> tuple[int, int]:
         won = 0
+        start.wait(timeout=30)
         while True:
             n = next(counter)
             try:
@@ -176,9 +181,11 @@ def test_orders_of_several_hot_skus_in_any_order_never_deadlock_or_oversell(data
     counter = iter(range(10_000))
     rng = random.Random(5)
     baskets = [rng.sample(shops, rng.choice([2, 3])) for _ in range(2_000)]
-    sold = Counter[str]()
+    start = threading.Barrier(threads)
 
-    def customer(_: int) -> None:
+    def customer(_: int) -> Counter[str]:
+        sold = Counter[str]()  # this thread's: a Counter shared by threads loses updates
+        start.wait(timeout=30)
         while True:
             n = next(counter)
             basket = baskets[n]
@@ -192,12 +199,12 @@ def test_orders_of_several_hot_skus_in_any_order_never_deadlock_or_oversell(data
                 database.run(ACTOR, lambda uow, cmd=cmd: _place_at_commit(uow, cmd))
             except Conflict as exc:
                 assert exc.code == "insufficient_stock"
-                return
+                return sold
             for s in basket:
                 sold[s["sku"]["id"]] += 1
 
     with cf.ThreadPoolExecutor(threads) as pool:
-        list(pool.map(customer, range(threads)))
+        sold = sum(pool.map(customer, range(threads)), Counter[str]())
     ids = [s["sku"]["id"] for s in shops]
     for shop in shops:
         row = level(database, shop["sku"]["id"], shop["location"]["id"])
@@ -254,3 +261,48 @@ def test_a_balance_held_by_lapsed_cart_holds_is_freed_at_commit(database):
     assert order.status == "allocated"
     assert level(database, sku, loc)["reserved"] == 1  # the hold expired, the order reserved
     assert database.run(ACTOR, lambda uow: verify(uow, [sku])) == []
+
+
+def test_safety_stock_raised_before_commit_is_kept_by_a_several_line_order(database):
+    """PostgreSQL reserves a several-balance order at commit in one chained statement
+    (``StockRepository.try_reserve_in_turn``); it must keep the safety stock as it is then,
+    set meanwhile by a planner, not as sourcing saw it."""
+    if database.dialect != "postgresql":
+        pytest.skip("SQLite's single writer cannot change stock in the middle of a transaction")
+    shop = _shop(database, 5)
+    loc = shop["location"]["id"]
+
+    def second_sku(uow: UnitOfWork) -> dict[str, Any]:
+        price = {"channel": shop["channel"]["code"], "currency": "EUR", "amount": Decimal(5)}
+        (sku,) = create_skus(uow, [{"sku": ref("COLD"), "product_name": "Cold", "prices": [price]}])
+        inventory.receive(uow, sku["id"], loc, 5)
+        return sku
+
+    cold = database.run(ACTOR, second_sku)
+    hot = shop["sku"]["id"]
+    body = _body(shop, 3).model_dump(mode="json", exclude_none=True)
+    body["lines"] = [
+        {"sku": shop["sku"]["sku"], "quantity": 3},
+        {"sku": cold["sku"], "quantity": 1},
+    ]
+    cmd = OrderCreate.model_validate(body)
+    attempts = []
+
+    def keep_three(other: UnitOfWork) -> None:
+        other.conn.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
+        set_stock_settings(other, hot, loc, safety_stock=3)
+
+    def placement(uow: UnitOfWork) -> Any:
+        attempts.append(uow.can_defer)
+        order = _place_at_commit(uow, cmd)
+        if len(attempts) == 1:  # sourced against 5 free units; only 2 may be sold now
+            database.run(ACTOR, keep_three)
+        return order
+
+    with pytest.raises(Conflict) as refused:
+        database.run(ACTOR, placement)
+    assert refused.value.code == "insufficient_stock"
+    assert len(attempts) == 2
+    for sku_id in (hot, cold["id"]):
+        row = level(database, sku_id, loc)
+        assert row is not None and (row["on_hand"], row["reserved"]) == (5, 0), row

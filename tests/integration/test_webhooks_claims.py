@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import threading
 import time
 
@@ -130,22 +131,21 @@ def test_concurrent_workers_never_claim_the_same_delivery(database):
         relay_all(database)
         ours = {d["id"] for d in deliveries(database, endpoint["id"])}
         assert len(ours) == 30
-        taken: list[str] = []
-        lock = threading.Lock()
+        start = threading.Barrier(4)
 
-        def worker(name: str) -> None:
-            idle = 0
+        def worker(name: str) -> list[str]:
+            start.wait(timeout=30)  # the four claim at once, not one after another
+            taken, idle = [], 0
             while idle < 3:
                 got = [c.delivery_id for c in claim(database, limit=3, worker=name)]
-                with lock:
-                    taken.extend(got)
+                taken.extend(got)
                 idle = 0 if got else idle + 1
+            return taken
 
-        threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
+        with cf.ThreadPoolExecutor(4) as pool:
+            futures = [pool.submit(worker, f"w{i}") for i in range(4)]
+            # a worker's exception fails the test here; a hung worker times out
+            taken = [d for f in futures for d in f.result(timeout=60)]
         mine = [t for t in taken if t in ours]
         assert sorted(mine) == sorted(ours), "every delivery claimed exactly once"
 

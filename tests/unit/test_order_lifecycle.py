@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -50,10 +51,12 @@ OPERATIONS = [
 ]
 
 
-@pytest.mark.parametrize("seed", range(200))
-def test_random_sequences_never_break_the_quantities(seed):
+def _random_walk(seed: int) -> Counter[str]:
+    """40 random operations on a line; the quantities add up after each, a refused one
+    changes nothing. The operations that went through, counted."""
     rng = random.Random(seed)
     ln = line(rng.randint(1, 6))
+    done = Counter[str]()
     for _ in range(40):
         op = rng.choice(OPERATIONS)
         before = ln.snapshot()
@@ -64,9 +67,24 @@ def test_random_sequences_never_break_the_quantities(seed):
                 getattr(ln, op)(rng.randint(-1, 6))
         except Conflict:
             assert ln.snapshot() == before, f"{op} failed but changed the line"
+        else:
+            done[op] += 1
         assert adds_up(ln), (op, before, ln.snapshot())
         assert ln.status in LINE_STATUSES
         assert order(ln).status in LINE_STATUSES | {OrderStatus.ON_HOLD}
+    return done
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_random_sequences_never_break_the_quantities(seed):
+    _random_walk(seed)
+
+
+def test_every_operation_of_the_random_walks_goes_through_sometimes():
+    """Refusals are allowed above; an operation that always refused would pass there."""
+    done = sum((_random_walk(seed) for seed in range(200)), Counter[str]())
+    assert set(done) == set(OPERATIONS), set(OPERATIONS) - set(done)
+    assert min(done.values()) >= 5, done  # fixed seeds: the same walks every run
 
 
 def test_backorders_wait_then_allocate():
