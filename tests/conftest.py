@@ -19,6 +19,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
 from switchyard.api.app import create_app
@@ -33,6 +34,12 @@ PG_ADMIN_URL = os.environ.get(
     "SWITCHYARD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 BACKENDS_SEEN = Path(__file__).parent.parent / "var" / "test-backends.txt"
+
+# Property tests run a small budget in `make test`; HYPOTHESIS_PROFILE=nightly runs more
+# (tests/integration/test_inventory_ledger_properties.py reads the profile it names).
+hypothesis_settings.register_profile("nightly", max_examples=300, stateful_step_count=40)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    hypothesis_settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 
 def _pg_reachable() -> bool:
