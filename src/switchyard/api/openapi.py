@@ -100,6 +100,12 @@ PROBLEMS: dict[int, tuple[str, list[str]]] = {
         ],
     ),
     500: ("An unexpected error; quote `request_id` when reporting it.", ["internal_error"]),
+    503: (
+        "The database connection was lost while the change was being saved: it may or may "
+        "not have been saved. Read the resource, or repeat the request with the same "
+        "`Idempotency-Key`.",
+        ["commit_outcome_unknown"],
+    ),
 }
 
 HEADERS: dict[str, dict[str, Any]] = {
@@ -195,7 +201,7 @@ def _statuses(path: str, route: APIRoute, method: str, takes_version: bool) -> l
     elif "{" in path:
         statuses.append(404)
     if method in ("post", "put", "patch", "delete") and protected:
-        statuses.append(409)
+        statuses += [409, 503]
     if takes_version:
         statuses.append(412)
     if route.dependant.body_params:

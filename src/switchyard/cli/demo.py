@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,7 +70,8 @@ def run(
     host: str = typer.Option("127.0.0.1", help="address to listen on"),
     port: int = typer.Option(8000, help="port to listen on"),
 ) -> None:
-    """Migrate, load the demo on first run, print the URL and an admin key, and serve."""
+    """Migrate, load the demo on first run, print the URL and an admin key, and serve, with
+    a worker process beside the server (webhooks from the outbox, housekeeping)."""
     settings = Settings.from_env()
     db = open_database(settings)
     if not loader.already_loaded(db):
@@ -80,5 +83,16 @@ def run(
     # plain echo, not Rich: a terminal-width wrap would break the key and the command
     typer.echo(f"  URL       {url}   (API docs: {url}/docs)")
     typer.echo(f"  admin key {key}")
-    typer.echo(f"  try       curl -H 'Authorization: Bearer {key}' '{url}/api/v1/orders?limit=2'\n")
-    uvicorn.run("switchyard.api.asgi:app", host=host, port=port, log_level="info")
+    typer.echo(f"  try       curl -H 'Authorization: Bearer {key}' '{url}/api/v1/orders?limit=2'")
+    typer.echo("  worker    webhooks and housekeeping run in a worker process beside the server\n")
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "from switchyard.cli.main import main; main()", "worker"]
+    )
+    try:
+        uvicorn.run("switchyard.api.asgi:app", host=host, port=port, log_level="info")
+    finally:
+        worker.terminate()  # SIGTERM: in-flight deliveries finish
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()

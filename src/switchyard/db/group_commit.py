@@ -11,7 +11,9 @@ them one after another in one transaction with a SAVEPOINT around each, and comm
 * a use case that hits a database error (deadlock, lock or unique-key race) is rolled back
   to its savepoint and re-run alone through ``Database.run`` after the batch;
 * if the batch itself cannot commit, every use case is re-run alone, since their outcomes
-  depended on the failed transaction's state.
+  depended on the failed transaction's state; but if the connection was lost during the
+  COMMIT, the batch may have committed: every use case gets 503
+  ``commit_outcome_unknown`` and none runs again (it could act twice).
 
 So every use case still commits or fails atomically and exactly once, as with
 ``Database.run``; only the transaction boundary between them is shared.
@@ -29,7 +31,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 
-from switchyard.db.uow import Database, UnitOfWork
+from switchyard.db.uow import Database, UnitOfWork, commit_outcome_unknown
 from switchyard.kernel.events import Actor
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,14 @@ class _Item:
     result: Any = None
     error: BaseException | None = None
     hooks: list[Callable[[], None]] = field(default_factory=list)
+
+
+class _CommitLost(Exception):
+    """The batch's connection was lost during COMMIT."""
+
+    def __init__(self, error: DBAPIError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 class GroupCommitter:
@@ -113,6 +123,11 @@ class GroupCommitter:
         else:
             try:
                 self._run_together(batch, alone)
+            except _CommitLost as lost:  # committed or not: no use case may run again
+                for item in batch:
+                    item.error = commit_outcome_unknown(lost.error)
+                    item.done.set()
+                return
             except DBAPIError as exc:
                 log.info(
                     "batch of %d did not commit (%s): running each alone", len(batch), exc.orig
@@ -134,20 +149,27 @@ class GroupCommitter:
     def _run_together(self, batch: list[_Item], alone: list[_Item]) -> None:
         from switchyard.events.repository import EventRepository
 
-        with self.db.engine.connect() as conn, conn.begin():
-            for item in batch:
-                uow = UnitOfWork(conn, item.actor)
-                try:
-                    with conn.begin_nested():
-                        item.result = item.use_case(uow)
-                        uow.finish()
-                        if uow.events:
-                            uow.repo(EventRepository).append(uow.events, item.actor)
-                    item.hooks = uow._after_commit
-                except DBAPIError:
-                    alone.append(item)
-                except Exception as exc:
-                    item.error = exc
+        committing = False
+        try:
+            with self.db.engine.connect() as conn, conn.begin():
+                for item in batch:
+                    uow = UnitOfWork(conn, item.actor)
+                    try:
+                        with conn.begin_nested():
+                            item.result = item.use_case(uow)
+                            uow.finish()
+                            if uow.events:
+                                uow.repo(EventRepository).append(uow.events, item.actor)
+                        item.hooks = uow._after_commit
+                    except DBAPIError:
+                        alone.append(item)
+                    except Exception as exc:
+                        item.error = exc
+                committing = True
+        except DBAPIError as exc:
+            if committing and exc.connection_invalidated:
+                raise _CommitLost(exc) from exc
+            raise
 
     @staticmethod
     def _finish(item: _Item) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from switchyard.db import pending_writes
+from switchyard.kernel.errors import Unavailable
 from switchyard.kernel.events import Actor, DomainEvent
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,18 @@ def _is_retryable(exc: DBAPIError) -> bool:
     return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
 
 
+def commit_outcome_unknown(exc: DBAPIError) -> Unavailable:
+    """The error for a connection lost during COMMIT: the server may have committed or not,
+    so the use case is never run again here (it could act twice); the client finds out."""
+    log.error("connection lost while committing: outcome unknown (%s)", exc.orig)
+    return Unavailable(
+        "commit_outcome_unknown",
+        "the database connection was lost while the change was being saved, so it may or "
+        "may not have been saved: read the resource, or send the request again with the "
+        "same Idempotency-Key",
+    )
+
+
 class Database:
     """The engine plus the commit-in-one-place rule."""
 
@@ -150,6 +163,8 @@ class Database:
                     log.info("retrying after %s (attempt %d)", exc.orig, attempt)
                     time.sleep(0.002 * 2**attempt)
                     continue
+                if exc.connection_invalidated and committing:
+                    raise commit_outcome_unknown(exc) from exc
                 raise
             for hook in hooks:
                 try:

@@ -66,6 +66,13 @@ class Unauthorized(SwitchyardError):
     title = "Unauthorized"
 
 
+class Unavailable(SwitchyardError):
+    """Switchyard could not finish now; the client may try again (see the code)."""
+
+    status = 503
+    title = "Service unavailable"
+
+
 class Forbidden(SwitchyardError):
     status = 403
     title = "Forbidden"
