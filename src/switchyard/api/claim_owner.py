@@ -34,8 +34,12 @@ def _host() -> str:
 
 
 def current() -> str:
-    """This process's name for its claims (not cached: a forked worker is another pid)."""
-    pid = os.getpid()
+    """This process's name for its claims (read once per pid: a forked worker is another)."""
+    return _name(os.getpid())
+
+
+@cache
+def _name(pid: int) -> str:
     return f"{_host()}/{pid}/{_start_time(pid) or '?'}"
 
 
