@@ -38,6 +38,8 @@ BACKENDS_SEEN = Path(__file__).parent.parent / "var" / "test-backends.txt"
 # Property tests run a small budget in `make test`; HYPOTHESIS_PROFILE=nightly runs more
 # (tests/integration/test_inventory_ledger_properties.py reads the profile it names).
 hypothesis_settings.register_profile("nightly", max_examples=300, stateful_step_count=40)
+# `make mutate` runs the property tests once per mutant: a smaller budget keeps it to hours.
+hypothesis_settings.register_profile("mutation", max_examples=6, stateful_step_count=10)
 if os.environ.get("HYPOTHESIS_PROFILE"):
     hypothesis_settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 

@@ -193,3 +193,78 @@ def test_a_request_killed_mid_flight_can_be_retried_at_once(db_url: str, databas
         retry.terminate()
         retry.wait(timeout=20)
     assert _products_named(database, body["name"]) == 1
+
+
+@pytest.mark.parametrize(("length", "accepted"), [(0, False), (1, True), (255, True), (256, False)])
+def test_a_key_is_1_to_255_characters(client: Any, length: int, accepted: bool) -> None:
+    key = (ref("K") + "k" * 255)[:length]
+    body = {"name": ref("Cotton socks")}
+    first = _post(client, key, body)
+    if not accepted:
+        problem = assert_problem(first, 422, "invalid_idempotency_key")
+        error = problem["errors"][0]
+        assert (error["field"], error["code"]) == (
+            "header.idempotency-key",
+            "invalid_idempotency_key",
+        )
+        return
+    assert first.status_code == 201, first.text
+    assert "idempotent-replayed" not in first.headers
+    assert first.headers["etag"] == '"1"'  # the endpoint's own headers, keyed or not
+    again = _post(client, key, body)
+    assert (again.status_code, again.json()) == (201, first.json())
+    assert again.headers["idempotent-replayed"] == "true"
+
+
+def test_a_reused_key_names_the_header_at_fault(client: Any, done: Any) -> None:
+    problem = assert_problem(
+        _post(client, done[0], {"name": ref("other")}), 422, "idempotency_key_reused"
+    )
+    error = problem["errors"][0]
+    assert (error["field"], error["code"]) == ("header.idempotency-key", "idempotency_key_reused")
+
+
+def test_the_same_body_with_its_keys_in_another_order_is_a_replay(client: Any) -> None:
+    key, name = ref("K"), ref("Silk tie")
+    first = client.post(
+        "/api/v1/products",
+        content=f'{{"name": "{name}", "description": "blue"}}',
+        headers={"Idempotency-Key": key, "Content-Type": "application/json"},
+    )
+    assert first.status_code == 201, first.text
+    again = client.post(
+        "/api/v1/products",
+        content=f'{{"description": "blue", "name": "{name}"}}',
+        headers={"Idempotency-Key": key, "Content-Type": "application/json"},
+    )
+    assert (again.status_code, again.json()) == (201, first.json())
+    assert again.headers["idempotent-replayed"] == "true"
+
+
+def test_a_claim_about_to_run_out_says_retry_in_a_second(
+    client: Any, database: Any, done: Any
+) -> None:
+    first, body = done
+    key = _left_behind(database, first, locked_for=0.4, owner=claim_owner.current())
+    r = _post(client, key, body)
+    assert_problem(r, 409, "idempotency_key_in_progress")
+    assert r.headers["retry-after"] == "1"
+
+
+def test_a_claim_records_its_owner_and_a_take_over_renews_the_lock(
+    client: Any, database: Any, done: Any
+) -> None:
+    first, body = done
+
+    def row(key: str) -> dict[str, Any]:
+        with database.engine.connect() as conn:
+            found = conn.execute(select(idempotency_keys).where(K.key == key)).mappings().one()
+        return dict(found)
+
+    assert row(first)["owner"] == claim_owner.current()
+    key = _left_behind(database, first, locked_for=-30, owner="another-host/1/1")
+    before = utcnow()
+    assert _post(client, key, body).status_code == 201
+    taken = row(key)
+    assert taken["owner"] == claim_owner.current()
+    assert taken["locked_until"] > before + timedelta(seconds=30)

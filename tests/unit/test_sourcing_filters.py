@@ -11,6 +11,7 @@ import pytest
 from switchyard.kernel.errors import ValidationFailed
 from switchyard.sourcing.costs import cost_model_from_dict, default_cost_model
 from switchyard.sourcing.engine import source_order
+from switchyard.sourcing.filters import failed_filters
 from switchyard.sourcing.ledger import Ledger
 from switchyard.sourcing.model import Location, OrderLine, OrderRequest, StockLevel
 from switchyard.sourcing.profile import HardFilters, SourcingProfile, profile_from_dict
@@ -200,3 +201,47 @@ def test_order_request_validation_names_fields():
         )
     fields = {e.field for e in err.value.errors}
     assert fields == {"lines.0.quantity", "kits.0", "pickup_location_id", "placed_at"}
+
+
+def _filters(
+    location: Location,
+    request: OrderRequest,
+    distance: float = 10.0,
+    capacity: int | None = None,
+    **rules: object,
+) -> list[str]:
+    profile = SourcingProfile(filters=HardFilters(**rules))  # type: ignore[arg-type]
+    ledger = Ledger({}, {location.id: capacity})
+    return [f["filter"] for f in failed_filters(location, request, profile, distance, ledger)]
+
+
+PICKUP_AT_STORE = OrderRequest(
+    "o1", (OrderLine("l0", "A", 1, Decimal("1")),), *DEST, delivery="pickup",
+    pickup_location_id="store",
+)  # fmt: skip
+STORE = loc("store", type="store", capabilities=frozenset({"pickup"}))
+
+
+def test_only_the_pickup_store_itself_is_spared_the_shipping_rules() -> None:
+    assert _filters(STORE, PICKUP_AT_STORE) == []
+    # another store, for the same pickup, must ship to the pickup store
+    other = loc("other", type="store", capabilities=frozenset({"pickup"}))
+    assert _filters(other, PICKUP_AT_STORE) == ["capability", "ship_from_store"]
+    # the pickup store named on an order that ships is an ordinary store
+    shipped = OrderRequest(
+        "o2", PICKUP_AT_STORE.lines, *DEST, delivery="ship", pickup_location_id="store"
+    )
+    assert _filters(STORE, shipped) == ["capability", "ship_from_store"]
+
+
+def test_the_distance_limit_includes_its_bound() -> None:
+    request = OrderRequest("o1", PICKUP_AT_STORE.lines, *DEST)
+    assert _filters(loc("w"), request, distance=100.0, max_distance_km=100.0) == []
+    assert _filters(loc("w"), request, distance=100.5, max_distance_km=100.0) == ["max_distance"]
+
+
+@pytest.mark.parametrize(("capacity", "passes"), [(None, True), (1, True), (0, False), (-1, False)])
+def test_one_shipment_of_capacity_left_is_enough(capacity: int | None, passes: bool) -> None:
+    request = OrderRequest("o1", PICKUP_AT_STORE.lines, *DEST)
+    assert _filters(loc("w"), request, capacity=capacity) == ([] if passes else ["capacity"])
+    assert _filters(loc("w"), request, capacity=capacity, respect_capacity=False) == []

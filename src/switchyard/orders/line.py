@@ -93,8 +93,8 @@ class OrderLine:
 
     def check(self) -> None:
         if not (
-            min(self.unallocated, self.qty_allocated, self.qty_backordered, self.qty_cancelled) >= 0
-            and 0 <= self.qty_delivered <= self.qty_shipped <= self.qty_allocated
+            min(self.unallocated, self.qty_backordered, self.qty_cancelled) >= 0
+            and 0 <= self.qty_delivered <= self.qty_shipped <= self.qty_allocated  # allocated >= 0
             and 0 <= self.qty_returned <= self.qty_shipped
         ):
             raise InvariantViolated(f"line {self.id} quantities do not add up: {self.snapshot()}")
