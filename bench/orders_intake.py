@@ -13,8 +13,8 @@ from typing import Any
 
 from bench import harness, intake_reference, loadgen, setup_data
 from switchyard.kernel.events import Actor
-from switchyard.orders import service
 from switchyard.orders.schemas import OrderCreate
+from switchyard.placement.place import place_order
 
 LINES = 3
 
@@ -55,8 +55,7 @@ def statements_per_order(db: Any, skus: list[dict[str, Any]]) -> float:
 
 
 def _as_post_orders_does(uow: Any, cmd: OrderCreate) -> Any:
-    uow.reserve_at_commit = True  # POST /api/v1/orders reserves at commit
-    return service.place_order(uow, cmd)
+    return place_order(uow, cmd)
 
 
 def run_intake(url: str, workers: int, seconds: float, concurrency: int) -> dict[str, Any]:

@@ -26,8 +26,8 @@ from switchyard.kernel.clock import utcnow
 from switchyard.kernel.events import Actor
 from switchyard.locations.service import create_location
 from switchyard.orders.schemas import OrderCreate
-from switchyard.orders.service import place_order
-from switchyard.sourcing import placement
+from switchyard.placement import decisions
+from switchyard.placement.place import place_order
 from switchyard.sourcing.cities import CITIES
 from switchyard.sourcing.network import SyntheticNetwork, synthetic_network, synthetic_orders
 
@@ -103,10 +103,10 @@ def order_bodies(net: SyntheticNetwork, stores: dict[str, str], count: int) -> l
 
 def in_process(db: Database, bodies: list[dict]) -> tuple[float, list[float]]:
     """SQL statements per order placed, and the seconds each order spent in sourcing
-    (``placement.decide`` and ``record``: reads, the engine, the decision log)."""
+    (``decisions.decide`` and ``record``: reads, the engine, the decision log)."""
     counter = harness.StatementCounter(db.engine)
     spent: list[float] = []
-    timed = {name: getattr(placement, name) for name in ("decide", "record")}
+    timed = {name: getattr(decisions, name) for name in ("decide", "record")}
 
     def timer(fn: Any) -> Any:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
@@ -119,7 +119,7 @@ def in_process(db: Database, bodies: list[dict]) -> tuple[float, list[float]]:
         return wrapped
 
     for name, fn in timed.items():
-        setattr(placement, name, timer(fn))
+        setattr(decisions, name, timer(fn))
     try:
         with counter.measure() as box:
             for body in bodies:
@@ -128,7 +128,7 @@ def in_process(db: Database, bodies: list[dict]) -> tuple[float, list[float]]:
                 db.run(ACTOR, lambda uow, cmd=cmd: place_order(uow, cmd))
     finally:
         for name, fn in timed.items():
-            setattr(placement, name, fn)
+            setattr(decisions, name, fn)
     return box[0] / len(bodies), spent
 
 

@@ -15,9 +15,6 @@ class Settings:
     max_body_bytes: int = 2 * 1024 * 1024
     idempotency_lock_seconds: int = 60
     auth_cache_seconds: float = 10.0
-    # Group commit (db/group_commit.py) is off by default: measured on the 2-core machine it
-    # does not pay yet (see docs/benchmarks.md); SWITCHYARD_GROUP_COMMIT_THREADS=2 turns it on.
-    group_commit_threads: int = 0
     # Master data read at order intake is cached per process this long (db/ttl_cache.py).
     master_data_ttl: float = 5.0
     # Threads per server process that run requests' database work. Python threads share
@@ -35,7 +32,6 @@ class Settings:
             database_url=env.get("SWITCHYARD_DATABASE_URL", DEFAULT_DATABASE_URL),
             pool_size=int(env.get("SWITCHYARD_POOL_SIZE", "20")),
             max_body_bytes=int(env.get("SWITCHYARD_MAX_BODY_BYTES", str(2 * 1024 * 1024))),
-            group_commit_threads=int(env.get("SWITCHYARD_GROUP_COMMIT_THREADS", "0")),
             master_data_ttl=float(env.get("SWITCHYARD_MASTER_DATA_TTL", "5")),
             request_threads=int(env.get("SWITCHYARD_REQUEST_THREADS", "4")),
         )

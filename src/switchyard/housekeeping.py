@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from switchyard.db.uow import Database, UnitOfWork
+from switchyard.fulfillment.pickup import expire_uncollected
+from switchyard.inventory.service import expire_holds
 from switchyard.kernel.events import Actor
 
 log = logging.getLogger(__name__)
@@ -22,14 +24,10 @@ ACTOR = Actor.system("housekeeping")
 
 
 def _expire_holds(uow: UnitOfWork) -> Any:
-    from switchyard.inventory.service import expire_holds
-
     return expire_holds(uow)
 
 
 def _expire_pickups(uow: UnitOfWork) -> Any:
-    from switchyard.fulfillment.pickup import expire_uncollected
-
     return len(expire_uncollected(uow))
 
 

@@ -26,7 +26,7 @@ from switchyard.db.uow import UnitOfWork
 
 def main() -> None:
     url, port = sys.argv[1], int(sys.argv[2])
-    app = create_app(Settings(database_url=url, group_commit_threads=0))
+    app = create_app(Settings(database_url=url))
 
     @app.post("/hanging-products", status_code=201)
     def hanging_product(

@@ -1,6 +1,6 @@
 """A connection lost during COMMIT: the change may or may not have been saved, so it is
-reported (503 ``commit_outcome_unknown``) and the use case is never run again, alone or in
-a group-commit batch. (A connection lost before the commit is retried: nothing was saved.)
+reported (503 ``commit_outcome_unknown``) and the use case is never run again. (A
+connection lost before the commit is retried: nothing was saved.)
 
 PostgreSQL only: the server ends the backend at the moment the client sends COMMIT;
 SQLite is a file in the same process, with no connection to lose.
@@ -8,14 +8,11 @@ SQLite is a file in the same process, with no connection to lose.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import threading
 from typing import Any
 
 import pytest
 from sqlalchemy import Connection, event
 
-from switchyard.db.engine import make_engine
 from switchyard.db.uow import Database, UnitOfWork
 from switchyard.inventory import service as inventory
 from switchyard.kernel.errors import Unavailable
@@ -59,42 +56,3 @@ def test_a_use_case_whose_commit_is_lost_is_reported_not_run_again(postgres: Dat
     assert row is not None and row["on_hand"] == 5  # this time the server had not committed
     postgres.run(ACTOR, lambda uow: inventory.receive(uow, sku, loc, 1))  # the pool recovers
     assert level(postgres, sku, loc)["on_hand"] == 6  # type: ignore[index]
-
-
-def test_a_batch_whose_commit_is_lost_runs_none_of_its_use_cases_again(
-    postgres: Database, db_url: str
-) -> None:
-    shop = _shop(postgres, 5)
-    sku, loc = shop["sku"]["id"], shop["location"]["id"]
-    grouped = Database(make_engine(db_url, pool_size=4))
-    grouped.enable_group_commit(1, max_batch=8)
-    calls: list[int] = []
-    lock = threading.Lock()
-    start = threading.Barrier(6)
-
-    def receive(n: int) -> str:
-        def use_case(uow: UnitOfWork) -> None:
-            with lock:
-                calls.append(n)
-            if n == 0:
-                _lose_at_commit(postgres, uow.conn)
-            inventory.receive(uow, sku, loc, 1)
-
-        start.wait(timeout=30)
-        try:
-            grouped.run_grouped(ACTOR, use_case)
-        except Unavailable as exc:
-            return exc.code
-        return "saved"
-
-    try:
-        with cf.ThreadPoolExecutor(6) as pool:
-            outcomes = list(pool.map(receive, range(6)))
-    finally:
-        grouped.engine.dispose()
-    assert sorted(calls) == list(range(6)), "a use case ran twice"
-    assert outcomes[0] == "commit_outcome_unknown"
-    lost = outcomes.count("commit_outcome_unknown")
-    row = level(postgres, sku, loc)
-    assert row is not None and row["on_hand"] == 5 + outcomes.count("saved")
-    assert lost >= 1

@@ -25,11 +25,11 @@ from switchyard.inventory.repository import StockRepository
 from switchyard.inventory.service import ReservationRequest
 from switchyard.inventory.verify import verify
 from switchyard.kernel.clock import utcnow
-from switchyard.kernel.errors import Conflict
+from switchyard.kernel.errors import Conflict, Unavailable
 from switchyard.kernel.events import Actor
 from switchyard.locations.service import create_location
-from switchyard.orders import service
 from switchyard.orders.schemas import OrderCreate
+from switchyard.placement.place import place_order
 from tests.helpers import ref
 from tests.integration.test_inventory_fixtures import level
 
@@ -86,8 +86,7 @@ def _body(shop: dict[str, Any], n: int) -> OrderCreate:
 
 
 def _place_at_commit(uow: UnitOfWork, cmd: OrderCreate) -> Any:
-    uow.reserve_at_commit = True
-    return service.place_order(uow, cmd)
+    return place_order(uow, cmd)
 
 
 def test_stock_taken_before_commit_makes_the_placement_run_again(database):
@@ -104,7 +103,7 @@ def test_stock_taken_before_commit_makes_the_placement_run_again(database):
         inventory.reserve(other, [ReservationRequest(sku, loc, 1, "x", "y")])
 
     def placement(uow: UnitOfWork) -> Any:
-        attempts.append(uow.can_defer)
+        attempts.append(len(attempts) + 1)
         order = _place_at_commit(uow, _body(shop, 1))
         if len(attempts) == 1:  # someone else takes the last unit before this commits
             database.run(ACTOR, take_the_last_unit)
@@ -113,28 +112,43 @@ def test_stock_taken_before_commit_makes_the_placement_run_again(database):
     with pytest.raises(Conflict) as refused:
         database.run(ACTOR, placement)
     assert refused.value.code == "insufficient_stock"
-    assert attempts == [True, True]  # the second run sourced against the stock as it was
+    assert attempts == [1, 2]  # the second run sourced against the stock as it was
     row = level(database, sku, loc)
     assert row is not None and (row["on_hand"], row["reserved"]) == (1, 1)
     assert database.run(ACTOR, lambda uow: verify(uow, [sku])) == []
 
 
-def test_the_last_attempt_reserves_at_once(database):
-    shop = _shop(database, 3)
-    seen = []
+def test_a_placement_that_loses_the_stock_at_every_attempt_is_503_contended(database):
+    """Every attempt runs the same algorithm (reserve at commit); one that finds its units
+    taken each time, up to ``max_attempts``, gives up with nothing saved."""
+    if database.dialect != "postgresql":
+        pytest.skip("SQLite's single writer cannot take stock in the middle of a transaction")
+    shop = _shop(database, 1)
+    sku, loc = shop["sku"]["id"], shop["location"]["id"]
+    attempts = []
+
+    def take_the_last_unit(other: UnitOfWork) -> None:
+        other.conn.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
+        inventory.reserve(other, [ReservationRequest(sku, loc, 1, "x", "y")])
 
     def placement(uow: UnitOfWork) -> Any:
-        seen.append(uow.can_defer)
-        return _place_at_commit(uow, _body(shop, 2))
+        attempts.append(len(attempts) + 1)
+        order = _place_at_commit(uow, _body(shop, 1))
+        database.run(ACTOR, take_the_last_unit)
+        return order
 
     database.max_attempts, before = 1, database.max_attempts
     try:
-        database.run(ACTOR, placement)
+        with pytest.raises(Unavailable) as gave_up:
+            database.run(ACTOR, placement)
     finally:
         database.max_attempts = before
-    assert seen == [False]
-    row = level(database, shop["sku"]["id"], shop["location"]["id"])
-    assert row is not None and row["reserved"] == 1
+    assert gave_up.value.code == "contended"
+    assert gave_up.value.extra == {"retry_after": 1}
+    assert attempts == [1]
+    row = level(database, sku, loc)
+    assert row is not None and (row["on_hand"], row["reserved"]) == (1, 1)  # the other's
+    assert database.run(ACTOR, lambda uow: verify(uow, [sku])) == []
 
 
 def test_many_threads_on_one_hot_sku_sell_exactly_the_stock(database):
@@ -293,7 +307,7 @@ def test_safety_stock_raised_before_commit_is_kept_by_a_several_line_order(datab
         set_stock_settings(other, hot, loc, safety_stock=3)
 
     def placement(uow: UnitOfWork) -> Any:
-        attempts.append(uow.can_defer)
+        attempts.append(len(attempts) + 1)
         order = _place_at_commit(uow, cmd)
         if len(attempts) == 1:  # sourced against 5 free units; only 2 may be sold now
             database.run(ACTOR, keep_three)

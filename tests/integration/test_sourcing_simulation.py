@@ -19,10 +19,11 @@ from switchyard.kernel.events import Actor
 from switchyard.locations.service import create_location
 from switchyard.orders.repository import OrderRepository
 from switchyard.orders.schemas import OrderCreate
-from switchyard.orders.service import place_order
+from switchyard.placement.place import place_order
+from switchyard.placement.resourcing import resource_lines
 from switchyard.sourcing.profiles import create_profile
 from switchyard.sourcing.repository import SourcingRepository
-from switchyard.sourcing.service import order_sourcing, resource_lines
+from switchyard.sourcing.service import order_sourcing
 from switchyard.sourcing.simulation import simulate_orders
 from tests.helpers import ref
 

@@ -8,12 +8,12 @@ from datetime import date, time
 import pytest
 
 from switchyard.kernel.errors import ValidationFailed
-from switchyard.orders.allocation import Allocation, Demand, insufficient, shortfall
+from switchyard.placement.allocation import Allocation, Demand, insufficient, shortfall
+from switchyard.placement.promising import kind_of
 from switchyard.sourcing.adapter import centre_of, default_setup, setup_from_row, to_location
 from switchyard.sourcing.costs import default_cost_model
 from switchyard.sourcing.geocode import locate
-from switchyard.sourcing.placement import kits_of
-from switchyard.sourcing.promising import kind_of
+from switchyard.sourcing.ship_together import kits_of
 
 ROW = {
     "id": "loc_1",

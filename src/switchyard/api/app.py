@@ -57,7 +57,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     settings = settings or Settings.from_env()
     if db is None:
         db = Database(make_engine(settings.database_url, pool_size=settings.pool_size))
-    db.enable_group_commit(settings.group_commit_threads)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -65,7 +65,7 @@ def create(
     key = request.headers.get(HEADER)
     actor = principal.actor
     if key is None:
-        result = _plain(db.run_grouped(actor, use_case))
+        result = _plain(db.run(actor, use_case))
         return JSONResponse(result, status_code, headers=headers(result) if headers else None)
     if not 1 <= len(key) <= 255:
         raise ValidationFailed(
@@ -120,7 +120,7 @@ def create(
         return result
 
     try:
-        result = db.run_grouped(actor, run_and_store)
+        result = db.run(actor, run_and_store)
     except BaseException:
         db.run(actor, lambda uow: uow.repo(IdempotencyRepository).release(principal.key_id, key))
         raise

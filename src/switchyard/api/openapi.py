@@ -101,10 +101,12 @@ PROBLEMS: dict[int, tuple[str, list[str]]] = {
     ),
     500: ("An unexpected error; quote `request_id` when reporting it.", ["internal_error"]),
     503: (
-        "The database connection was lost while the change was being saved: it may or may "
-        "not have been saved. Read the resource, or repeat the request with the same "
-        "`Idempotency-Key`.",
-        ["commit_outcome_unknown"],
+        "`commit_outcome_unknown`: the database connection was lost while the change was "
+        "being saved: it may or may not have been saved. Read the resource, or repeat the "
+        "request with the same `Idempotency-Key`. `contended`: what the request read (such "
+        "as the last units of a SKU) was taken by others at every attempt; nothing was "
+        "saved, send it again (see Retry-After).",
+        ["commit_outcome_unknown", "contended"],
     ),
 }
 

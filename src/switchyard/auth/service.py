@@ -11,6 +11,7 @@ from switchyard.kernel.clock import utcnow
 from switchyard.kernel.errors import not_found
 from switchyard.kernel.events import DomainEvent
 from switchyard.kernel.ids import new_id
+from switchyard.locations.repository import LocationRepository
 
 
 def create_api_key(
@@ -18,8 +19,6 @@ def create_api_key(
 ) -> tuple[dict[str, Any], str]:
     """Create a key; returns its record and the raw key, which is never shown again."""
     if location_ids is not None:
-        from switchyard.locations.repository import LocationRepository
-
         location_ids = uow.repo(LocationRepository).require_ids(location_ids, "locations")
     raw, prefix = generate_key()
     key_id = new_id("key")

@@ -11,6 +11,7 @@ from switchyard.kernel.clock import utcnow
 from switchyard.kernel.errors import Conflict, PreconditionFailed, check_version, not_found
 from switchyard.kernel.events import DomainEvent
 from switchyard.kernel.ids import new_id
+from switchyard.locations.repository import LocationRepository
 
 
 def create_channel(uow: UnitOfWork, values: dict[str, Any]) -> dict[str, Any]:
@@ -73,7 +74,5 @@ def update_channel(
 
 
 def _set_locations(uow: UnitOfWork, channel_id: str, location_ids: list[str]) -> None:
-    from switchyard.locations.repository import LocationRepository
-
     ids = uow.repo(LocationRepository).require_ids(location_ids)
     uow.repo(ChannelRepository).set_location_ids(channel_id, ids)

@@ -20,7 +20,7 @@ from rich.table import Table
 from switchyard.cli.context import cli_actor, open_database
 from switchyard.db.uow import UnitOfWork
 from switchyard.kernel.errors import SwitchyardError
-from switchyard.sourcing.reoptimize import reoptimize as reoptimize_unreleased
+from switchyard.placement.reoptimize import reoptimize as reoptimize_unreleased
 from switchyard.sourcing.simulate import SimulationReport
 from switchyard.sourcing.simulation import simulate_orders
 

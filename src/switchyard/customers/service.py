@@ -47,27 +47,19 @@ def match_or_create(uow: UnitOfWork, email: str, name: str | None, phone: str | 
     keeps its name and phone).
 
     Safe under concurrency: two transactions creating the same new email at once both get
-    the one customer's id, and neither fails.
+    the one customer's id, and neither fails. The insert waits for the unit of work's
+    others (``pending_writes``); the one that loses the race runs again (``RetryUseCase``)
+    and finds the winner's customer.
     """
     repo = uow.repo(CustomerRepository)
     email = normalise_email(email)
-    if uow.can_defer:  # the insert waits for the unit of work's others; a race re-runs it
-        found = repo.by_email(email)
-        if found is not None:
-            return str(found["id"])
-        row = _customer_row(email, name or "", phone)
-        repo.add_new_email(row, if_taken=lambda: _taken_meanwhile(email))
-        uow.emit(DomainEvent("customer.created", "customer", row["id"], {"email": email}))
-        return str(row["id"])
-    for _ in range(3):
-        found = repo.by_email(email)
-        if found is not None:
-            return str(found["id"])
-        row = _customer_row(email, name or "", phone)
-        if repo.add_if_new_email(row):
-            uow.emit(DomainEvent("customer.created", "customer", row["id"], {"email": email}))
-            return str(row["id"])
-    raise Conflict("customer_contended", f"the customer {email} keeps changing: retry")
+    found = repo.by_email(email)
+    if found is not None:
+        return str(found["id"])
+    row = _customer_row(email, name or "", phone)
+    repo.add_new_email(row, if_taken=lambda: _taken_meanwhile(email))
+    uow.emit(DomainEvent("customer.created", "customer", row["id"], {"email": email}))
+    return str(row["id"])
 
 
 def _taken_meanwhile(email: str) -> None:

@@ -16,15 +16,14 @@ meanwhile are lost). SQLite has no notifications: there the TTL alone bounds sta
 from __future__ import annotations
 
 import logging
-import os
 import threading
 
 import psycopg
 from sqlalchemy import Engine
 
 from switchyard.db import ttl_cache
+from switchyard.db.ttl_cache import CHANNEL, sender
 
-CHANNEL = "switchyard_master_data"
 LISTENED_TTL = 300.0
 log = logging.getLogger(__name__)
 
@@ -95,15 +94,3 @@ def unlisten(engine: Engine) -> None:
             listener.stop()
         else:
             _listeners[engine] = (listener, users - 1)
-
-
-def sender(engine: Engine) -> str:
-    """Who sends a notice: this process and engine (the payload of its notices)."""
-    return f"{os.getpid()}:{id(engine)}"
-
-
-def notify(dbapi_connection: object, engine: Engine) -> None:
-    """Queue the change notice in the connection's open transaction (sent on commit)."""
-    dbapi_connection.execute(  # type: ignore[attr-defined]
-        "SELECT pg_notify(%s, %s)", (CHANNEL, sender(engine))
-    )

@@ -15,6 +15,7 @@ as read-only (copy before changing).
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -23,6 +24,8 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Pool, event
+
+from switchyard.config import Settings
 
 T = TypeVar("T")
 
@@ -61,12 +64,27 @@ _lifetimes: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary
 _ttl: float | None = None
 
 
+# The PostgreSQL channel a committing writer of master data notifies (the listeners are
+# in db.cache_invalidation), and who a notice comes from: this process and engine.
+CHANNEL = "switchyard_master_data"
+
+
+def sender(engine: Engine) -> str:
+    """Who sends a notice: this process and engine (the payload of its notices)."""
+    return f"{os.getpid()}:{id(engine)}"
+
+
+def notify(dbapi_connection: object, engine: Engine) -> None:
+    """Queue the change notice in the connection's open transaction (sent on commit)."""
+    dbapi_connection.execute(  # type: ignore[attr-defined]
+        "SELECT pg_notify(%s, %s)", (CHANNEL, sender(engine))
+    )
+
+
 def ttl() -> float:
     """Seconds an entry lives: ``configure``'s value, else Settings from the environment."""
     global _ttl
     if _ttl is None:
-        from switchyard.config import Settings
-
         _ttl = Settings.from_env().master_data_ttl
     return _ttl
 
@@ -168,8 +186,6 @@ def _on_commit(conn: Connection) -> None:
         clear(conn.engine)
         conn.info[_CLEAR_AT_CHECKIN] = conn.engine
         if conn.dialect.name == "postgresql":
-            from switchyard.db.cache_invalidation import notify
-
             notify(conn.connection.dbapi_connection, conn.engine)
 
 

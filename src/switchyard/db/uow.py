@@ -18,6 +18,8 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from switchyard.db import pending_writes
+from switchyard.events.bus import dispatch
+from switchyard.events.repository import EventRepository
 from switchyard.kernel.errors import Unavailable
 from switchyard.kernel.events import Actor, DomainEvent
 
@@ -25,13 +27,16 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
 
 RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 
 
 class RetryUseCase(Exception):
     """Roll back and run the use case again from the start: something it read changed
-    before it could act on it (stock taken between sourcing and a reservation at commit)."""
+    before it could act on it (stock taken between sourcing and a reservation at commit).
+    Raised only when another transaction committed that change, so a retry makes progress;
+    after ``Database.max_attempts`` the client gets 503 ``contended``."""
 
 
 class UnitOfWork:
@@ -41,13 +46,9 @@ class UnitOfWork:
         self.events: list[DomainEvent] = []
         self.dispatched = 0  # events handlers have seen (events.bus.dispatch)
         self._repos: dict[type, Any] = {}
+        self._states: dict[type, Any] = {}
         self._after_commit: list[Callable[[], None]] = []
         self._before_commit: list[Callable[[], None]] = []
-        # Work may be left to just before commit (``before_commit``) when the runner can
-        # retry the use case (``Database.run``, but not on its last attempt)...
-        self.can_defer = False
-        # ...and the use case asks for it: stock reserved at commit (``inventory.reserve``).
-        self.reserve_at_commit = False
 
     @property
     def dialect(self) -> str:
@@ -58,6 +59,16 @@ class UnitOfWork:
         found = self._repos.get(cls)
         if found is None:
             found = self._repos[cls] = cls(self.conn)  # type: ignore[call-arg]
+        return found
+
+    def state(self, cls: type[S]) -> S:
+        """This transaction's instance of ``cls`` (made with ``cls()`` the first time it is
+        asked for): what a use case's steps share while it runs, such as the decisions
+        sourcing made for the order being placed. Gone with the unit of work, so a retry
+        starts afresh."""
+        found = self._states.get(cls)
+        if found is None:
+            found = self._states[cls] = cls()
         return found
 
     def emit(self, event: DomainEvent) -> None:
@@ -73,8 +84,6 @@ class UnitOfWork:
 
     def finish(self) -> None:
         """Handle every event, then run the before-commit steps (and handle theirs)."""
-        from switchyard.events.bus import dispatch
-
         dispatch(self)
         while self._before_commit:
             self._before_commit.pop(0)()
@@ -100,26 +109,24 @@ def commit_outcome_unknown(exc: DBAPIError) -> Unavailable:
     )
 
 
+def contended(exc: RetryUseCase) -> Unavailable:
+    """The error for a use case that found what it read changed at every attempt (only
+    other commits change it, so this takes a burst of them: a sell-out being restocked and
+    sold again as fast as it is placed). Nothing was saved; the client may send it again."""
+    log.warning("gave up after every attempt found its reads changed: %s", exc)
+    return Unavailable(
+        "contended",
+        f"{exc}, at every attempt: nothing was saved; send the request again",
+        extra={"retry_after": 1},
+    )
+
+
 class Database:
     """The engine plus the commit-in-one-place rule."""
 
     def __init__(self, engine: Engine, *, max_attempts: int = 8) -> None:
         self.engine = engine
         self.max_attempts = max_attempts
-        self.committer: Any = None  # a GroupCommitter, when group commit is enabled
-
-    def enable_group_commit(self, threads: int, max_batch: int = 64) -> None:
-        from switchyard.db.group_commit import GroupCommitter
-
-        if self.committer is None and threads > 0:
-            self.committer = GroupCommitter(self, max_batch=max_batch, threads=threads)
-
-    def run_grouped(self, actor: Actor, use_case: Callable[[UnitOfWork], T]) -> T:
-        """Like ``run``, but may share a transaction with concurrent use cases (group commit)."""
-        if self.committer is None:
-            return self.run(actor, use_case)
-        result: T = self.committer.run(actor, use_case)
-        return result
 
     @property
     def dialect(self) -> str:
@@ -128,8 +135,6 @@ class Database:
     def run(
         self, actor: Actor, use_case: Callable[[UnitOfWork], T], *, read_only: bool = False
     ) -> T:
-        from switchyard.events.repository import EventRepository
-
         for attempt in range(1, self.max_attempts + 1):
             committing = False
             try:
@@ -137,7 +142,6 @@ class Database:
                     pending_writes.collect(conn)
                     try:
                         uow = UnitOfWork(conn, actor)
-                        uow.can_defer = attempt < self.max_attempts
                         result = use_case(uow)
                         uow.finish()
                         if uow.events:
@@ -149,9 +153,9 @@ class Database:
                         pending_writes.discard(conn)
                     committing = True
                 hooks = uow._after_commit
-            except RetryUseCase as exc:  # never on the last attempt: nothing is deferred then
+            except RetryUseCase as exc:
                 if attempt == self.max_attempts:
-                    raise
+                    raise contended(exc) from exc
                 log.info("running again: %s (attempt %d)", exc, attempt)
                 continue
             except DBAPIError as exc:

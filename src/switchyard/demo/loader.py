@@ -22,6 +22,7 @@ from switchyard.kernel.events import Actor
 from switchyard.locations.service import create_location
 from switchyard.orders import service as orders
 from switchyard.orders.schemas import OrderCreate
+from switchyard.placement.place import place_order
 
 Progress = Callable[[str, int], Iterator[int]]
 ACTOR = Actor.system("demo")
@@ -162,7 +163,7 @@ def _load_orders(
             body["billing_address"] = {**address, "company": f"{last} Handels GmbH"}
         cmd = OrderCreate.model_validate(body)
         try:
-            order = db.run(ACTOR, partial(orders.place_order, cmd=cmd))
+            order = db.run(ACTOR, partial(place_order, cmd=cmd))
         except Conflict:
             continue  # sold out in the demo: a real shop would have refused the order too
         placed += 1

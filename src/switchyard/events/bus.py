@@ -27,7 +27,7 @@ HANDLER_MODULES: list[str] = [
     "switchyard.invoicing.handlers",
     "switchyard.payments.handlers",
     "switchyard.orders.handlers",
-    "switchyard.sourcing.handlers",
+    "switchyard.placement.handlers",
 ]
 
 _handlers: dict[str, list[Handler]] = defaultdict(list)

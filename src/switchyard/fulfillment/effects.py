@@ -3,15 +3,16 @@
 * shipped / picked up: stock is consumed at the location, the order lines ship;
 * delivered (all or some packages) / picked up: the order lines are delivered;
 * rejected, cancelled by staff, short-picked: the units' reservations at the location are
-  released, the order lines lose that allocation, and the lines are handed to
-  re-sourcing (excluding this location);
+  released and the order lines lose that allocation; the step's event
+  (``fulfillment.rejected``, ``short_picked``, ``cancelled``) carries the quantities and
+  the location, and sourcing's handler of it (``hands_back`` says which) sources them
+  again elsewhere in the same transaction;
 * not collected: the reservation is released and the order lines' units cancelled.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from switchyard.db.uow import UnitOfWork
 from switchyard.fulfillment.status import Step
@@ -28,16 +29,14 @@ if TYPE_CHECKING:
 RESOURCED_REASONS = frozenset({"cancelled", "rejected"})
 
 
-@dataclass(frozen=True, slots=True)
-class Handback:
-    """Order line quantities that need a new location."""
+def hands_back(step: str, data: dict[str, Any]) -> bool:
+    """Does this step (``fulfillment.<step>`` with its event ``data``) give its units back
+    for sourcing elsewhere?"""
+    reason = data.get("reason") if step == "cancelled" else step
+    return step == "short_picked" or reason in RESOURCED_REASONS
 
-    quantities: dict[str, int]
-    exclude_location_ids: list[str]
 
-
-def apply(uow: UnitOfWork, order: Order, f: Fulfillment, steps: list[Step]) -> list[Handback]:
-    handbacks: list[Handback] = []
+def apply(uow: UnitOfWork, order: Order, f: Fulfillment, steps: list[Step]) -> None:
     for step in steps:
         quantities: dict[str, int] = step.data.get("quantities") or {}
         if step.name in ("shipped", "picked_up"):
@@ -47,36 +46,14 @@ def apply(uow: UnitOfWork, order: Order, f: Fulfillment, steps: list[Step]) -> l
         if step.name in ("delivered", "partially_delivered", "picked_up"):
             for line_id, qty in sorted(quantities.items()):
                 order.line(line_id).deliver(qty)
-        reason = step.data.get("reason") if step.name == "cancelled" else step.name
-        if step.name == "short_picked" or reason in RESOURCED_REASONS:
+        if hands_back(step.name, step.data):
             release_at(uow, f.location_id, quantities)
             for line_id, qty in quantities.items():
                 unallocate(order.line(line_id), qty)
-            handbacks.append(Handback(quantities, [f.location_id]))
-        elif reason == "not_collected":
+        elif step.name == "cancelled" and step.data.get("reason") == "not_collected":
             release_at(uow, f.location_id, quantities)
             for line_id, qty in quantities.items():
                 cancel_units(order.line(line_id), qty)
-    return handbacks
-
-
-def hand_back(uow: UnitOfWork, order: Order, handbacks: list[Handback]) -> None:
-    """Give the lines to the orders context's re-sourcing, once it offers one.
-
-    ``resource_lines(uow, order, line_quantities, exclude_location_ids)`` receives
-    quantities that are already unallocated and whose reservations are released. Until
-    it exists they stay unallocated (the order shows them as needing sourcing) and the
-    ``fulfillment.rejected`` / ``short_picked`` / ``cancelled`` events carry them.
-    """
-    if not handbacks:
-        return
-    from switchyard.orders import service as orders  # orders imports fulfillment
-
-    resource = getattr(orders, "resource_lines", None)
-    if resource is None:
-        return
-    for hb in handbacks:
-        resource(uow, order, dict(hb.quantities), list(hb.exclude_location_ids))
 
 
 def release_at(uow: UnitOfWork, location_id: str, quantities: dict[str, int]) -> int:

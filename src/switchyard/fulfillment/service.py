@@ -22,7 +22,9 @@ from switchyard.kernel.events import DomainEvent
 from switchyard.kernel.ids import new_id
 from switchyard.locations.repository import LocationRepository
 from switchyard.orders.domain import Order
+from switchyard.orders.master_data import channel
 from switchyard.orders.repository import OrderRepository
+from switchyard.payments.service import release_needs_payment
 
 __all__ = ["OPEN", "advance", "cancel_open_for", "create_for", "get_fulfillment", "locked"]
 
@@ -104,13 +106,8 @@ def locked(uow: UnitOfWork, principal: Principal, fulfillment_id: str) -> tuple[
     f = uow.repo(FulfillmentRepository).get(fulfillment_id)
     if order is None or f is None:
         raise not_found("fulfillment", fulfillment_id)
-    from switchyard.orders import service as orders  # orders imports fulfillment
-
-    f.blocked_by = None if orders.is_releasable(order) else "order_on_hold"
+    f.blocked_by = "order_on_hold" if order.on_hold else None
     if f.blocked_by is None and f.status == Status.CREATED:
-        from switchyard.orders.master_data import channel
-        from switchyard.payments.service import release_needs_payment
-
         settings = (channel(uow, order.channel_id) or {}).get("settings") or {}
         if release_needs_payment(uow, order.id, settings):
             f.blocked_by = "payment_required"
@@ -135,7 +132,7 @@ def persist(uow: UnitOfWork, order: Order, f: Fulfillment, *, force: bool = Fals
     if names & {"delivered", "picked_up"}:
         stamps["delivered_at"] = now
     uow.repo(FulfillmentRepository).save(f, **stamps)
-    handbacks = effects.apply(uow, order, f, steps)
+    effects.apply(uow, order, f, steps)
     for s in steps:
         uow.emit(event(f, order, f"fulfillment.{s.name}", {**s.data, "inferred": s.inferred}))
     if [ln.snapshot() for ln in order.lines] != lines_before:
@@ -145,7 +142,6 @@ def persist(uow: UnitOfWork, order: Order, f: Fulfillment, *, force: bool = Fals
             uow.emit(
                 order.event(f"order.{order.status}", {"from": status_before, "to": order.status})
             )
-    effects.hand_back(uow, order, handbacks)
     return f
 
 

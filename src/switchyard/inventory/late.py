@@ -6,52 +6,55 @@ order is written (order, lines, fulfillment, decision log, outbox), and every ot
 for the same SKU and location queues behind it: a flash sale then runs at the speed of
 one whole placement at a time.
 
-When the use case asks for it (``uow.reserve_at_commit``, set by single-order placement;
-``orders.allocation`` then reserves a complete sourcing decision ``at_commit``) and its
-runner can run it again (``uow.can_defer``: ``Database.run``, not on its last attempt),
-``inventory.reserve`` writes the reservation rows at once and leaves the balance updates
-to a before-commit step (``apply_pending``), in the stable lock order.
-If a balance no longer has the units by then, the step raises ``RetryUseCase``: the
-transaction rolls back and the use case runs again, sourcing against the stock as it is
-now (a 409, a backorder or another location). Never an oversell: the update is still
-conditional on the locked row. Anything in the same unit of work that reads or reserves
-stock applies the pending updates first (``apply_pending``), so it sees them.
+When the use case asks for it (single-order placement reserves a complete sourcing
+decision ``at_commit``), ``inventory.reserve`` writes the reservation rows at once and
+leaves the balance updates to a before-commit step (``apply_pending``), in the stable
+lock order. If a balance no longer has the units by then, the step raises
+``RetryUseCase``: the transaction rolls back and the use case runs again, sourcing
+against the stock as it is now (a 409, a backorder or another location); only another
+commit takes the units, so each retry follows progress, and a use case that loses at
+every attempt is a 503 ``contended``. Never an oversell: the update is still conditional
+on the locked row. Anything in the same unit of work that reads or reserves stock
+applies the pending updates first (``apply_pending``), so it sees them.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from switchyard.db.uow import RetryUseCase, UnitOfWork
 from switchyard.inventory.domain import Level, Pair
+from switchyard.inventory.expiry import expire_pair
 from switchyard.inventory.repository import StockRepository
 from switchyard.inventory.signals import emit_change
 from switchyard.kernel.clock import utcnow
 
-# Per unit of work: (balance, units, order id) still to reserve before commit.
-_pending: weakref.WeakKeyDictionary[UnitOfWork, list[tuple[Pair, int, str | None]]] = (
-    weakref.WeakKeyDictionary()
-)
+
+@dataclass(slots=True)
+class PendingReservations:
+    """A unit of work's balance updates still to make before commit (``uow.state``)."""
+
+    units: list[tuple[Pair, int, str | None]] = field(default_factory=list)  # pair, qty, order
+    scheduled: bool = False  # apply_pending is among the unit of work's before-commit steps
 
 
 def defer(uow: UnitOfWork, totals: list[tuple[Pair, int]], order_id: str | None) -> None:
     """Reserve these units per balance just before commit (``apply_pending``)."""
-    pending = _pending.get(uow)
-    if pending is None:
-        pending = _pending[uow] = []
+    pending = uow.state(PendingReservations)
+    if not pending.scheduled:
+        pending.scheduled = True
         uow.before_commit(lambda: apply_pending(uow))
-    pending.extend((pair, quantity, order_id) for pair, quantity in totals)
+    pending.units.extend((pair, quantity, order_id) for pair, quantity in totals)
 
 
 def apply_pending(uow: UnitOfWork) -> None:
     """Reserve what ``defer`` left, balance by balance in (sku, location) order; raise
     ``RetryUseCase`` if a balance no longer has the units."""
-    pending = _pending.pop(uow, None)
+    state = uow.state(PendingReservations)
+    pending, state.units = state.units, []
     if not pending:
         return
-    from switchyard.inventory.service import expire_pair  # service imports this module
-
     totals: dict[Pair, int] = defaultdict(int)
     orders: dict[Pair, str | None] = {}
     for pair, quantity, order_id in pending:

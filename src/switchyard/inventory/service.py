@@ -26,6 +26,7 @@ from switchyard.inventory.domain import (
     group_by_pair,
     resolve_policy,
 )
+from switchyard.inventory.expiry import expire_pair
 from switchyard.inventory.ledger import change_on_hand
 from switchyard.inventory.policy_repository import PolicyRepository
 from switchyard.inventory.repository import StockRepository
@@ -72,7 +73,7 @@ def reserve(
     late.apply_pending(uow)
     now = utcnow()
     grouped = group_by_pair(requests)
-    if at_commit and uow.can_defer:  # the balances are updated at commit (inventory.late)
+    if at_commit:  # the balances are updated at commit (inventory.late)
         rows = _reservation_rows(requests, hold_id, now)
         uow.repo(ReservationRepository).add(rows)
         late.defer(uow, [(pair, quantity) for pair, quantity, _ in grouped], requests[0].order_id)
@@ -227,18 +228,6 @@ def release(uow: UnitOfWork, reservation_ids: list[str]) -> int:
     _unpreorder(uow, others)
     _unreserve_rows(uow, opened, "release", now)
     return sum(r["quantity"] for r in opened + others)
-
-
-def expire_pair(uow: UnitOfWork, pair: Pair, now: datetime) -> int:
-    """Expire the lapsed holds of one balance; the units it freed."""
-    rows = uow.repo(ReservationRepository).expire(now, pair)
-    if rows:
-        total = sum(r["quantity"] for r in rows)
-        after = uow.repo(StockRepository).unreserve(*pair, total, now)
-        before = after.before_adding(reserved=-total)
-        emit_change(uow, pair, before, after, "expiry")
-        return total
-    return 0
 
 
 def receive(

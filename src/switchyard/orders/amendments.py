@@ -22,7 +22,6 @@ from switchyard.db.uow import UnitOfWork
 from switchyard.kernel.clock import utcnow
 from switchyard.kernel.errors import Conflict, FieldError, ValidationFailed, check_version
 from switchyard.kernel.ids import new_id
-from switchyard.orders import stock
 from switchyard.orders.checks import check_order
 from switchyard.orders.domain import Order, OrderLine
 from switchyard.orders.fulfillment_sync import free_lines
@@ -31,6 +30,7 @@ from switchyard.orders.holds_domain import holds_from_findings
 from switchyard.orders.input_checks import require_amounts_fit
 from switchyard.orders.repository import OrderRepository
 from switchyard.orders.service import channel_by_ref, compact, load_order, reserves_on_hold
+from switchyard.placement import stock
 
 REASON = "order_amended"
 

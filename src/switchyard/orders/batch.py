@@ -16,7 +16,7 @@ from switchyard.db import pending_writes
 from switchyard.db.uow import UnitOfWork
 from switchyard.kernel.errors import SwitchyardError
 from switchyard.orders.schemas import BatchRead, BatchResult, OrderCreate
-from switchyard.orders.service import place_order
+from switchyard.placement.place import place_order
 
 
 def problem(exc: SwitchyardError) -> dict[str, Any]:
@@ -67,7 +67,7 @@ def place_batch(uow: UnitOfWork, items: list[dict[str, Any]]) -> BatchRead:
         mark = len(uow.events)
         try:
             with uow.conn.begin_nested():
-                order = place_order(uow, cmd)
+                order = place_order(uow, cmd, at_commit=False)
                 pending_writes.flush(uow.conn)  # an existing external id is refused here
         except SwitchyardError as exc:
             del uow.events[mark:]

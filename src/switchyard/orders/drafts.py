@@ -29,7 +29,8 @@ from switchyard.orders.domain import Order
 from switchyard.orders.draft_repository import DraftRepository
 from switchyard.orders.input_checks import require_storable
 from switchyard.orders.schemas import OrderCreate
-from switchyard.orders.service import channel_by_ref, place_order
+from switchyard.orders.service import channel_by_ref
+from switchyard.placement.place import place_order
 
 
 def _event(
@@ -125,7 +126,7 @@ def place_draft(uow: UnitOfWork, draft_id: str, expected_version: int | None) ->
                 for e in exc.errors()
             ],
         ) from None
-    order = place_order(uow, cmd, draft_id=row["id"])
+    order = place_order(uow, cmd, draft_id=row["id"], at_commit=False)
     _write(uow, row, {"status": "placed", "order_id": order.id})
     uow.emit(_event(row, "draft_order.placed", {"order_id": order.id}, order_id=order.id))
     return order

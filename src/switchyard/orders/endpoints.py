@@ -34,6 +34,7 @@ from switchyard.orders.schemas import (
 )
 from switchyard.orders.staff import acting
 from switchyard.orders.validation.phone import to_e164
+from switchyard.placement import place
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 STATUSES = frozenset(getattr(OrderStatus, k) for k in dir(OrderStatus) if k.isupper())
@@ -52,8 +53,7 @@ def place_order(
     warnings place it ``on_hold``. Honours ``Idempotency-Key``."""
 
     def use_case(uow: UnitOfWork) -> OrderCreated:
-        uow.reserve_at_commit = True  # a hot SKU's balance is locked for the commit only
-        order = service.place_order(uow, body)
+        order = place.place_order(uow, body)
         view = full_view(uow, order, placed_now=True)
         return OrderCreated(**view, tracking_token=order.tracking_token)
 

@@ -16,13 +16,13 @@ from switchyard.kernel.clock import utcnow
 from switchyard.kernel.errors import Conflict, FieldError, ValidationFailed, check_version
 from switchyard.kernel.ids import new_id
 from switchyard.kernel.money import format_amount
-from switchyard.orders import stock
 from switchyard.orders.domain import Order
 from switchyard.orders.hold_repository import HoldRepository
 from switchyard.orders.holds_domain import Hold, check_hold_type, held_since, holds_from_findings
 from switchyard.orders.repository import OrderRepository
 from switchyard.orders.service import load_order
 from switchyard.orders.validation import Finding
+from switchyard.placement import stock
 
 
 def add_holds(uow: UnitOfWork, order: Order, warnings: list[Finding], cause: str) -> list[Hold]:

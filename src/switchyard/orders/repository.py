@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, select, update
 
 from switchyard.db import pending_writes
-from switchyard.kernel.errors import PreconditionFailed
+from switchyard.kernel.errors import PreconditionFailed, not_found
 from switchyard.orders.domain import Order, OrderLine
 from switchyard.orders.search_repository import SearchFilters, follow_status, search_rows
 from switchyard.orders.tables import order_lines, orders
@@ -78,6 +78,13 @@ class OrderRepository:
                 orders.c.channel_id == channel_id, orders.c.external_id == external_id
             )
         ).scalar()
+
+    def require(self, order_id: str, *, lock: bool = False) -> Order:
+        """The order (row locked when ``lock``), or 404 ``not_found``."""
+        order = self.get(order_id, lock=lock)
+        if order is None:
+            raise not_found("order", order_id)
+        return order
 
     def get(self, order_id: str, *, lock: bool = False) -> Order | None:
         query = select(orders).where(orders.c.id == order_id)

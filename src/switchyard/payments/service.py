@@ -23,7 +23,6 @@ from switchyard.kernel.errors import (
 from switchyard.kernel.ids import new_id
 from switchyard.locations.repository import LocationRepository
 from switchyard.orders.repository import OrderRepository
-from switchyard.orders.service import load_order
 from switchyard.payments.domain import (
     Payment,
     Transaction,
@@ -40,7 +39,7 @@ _PAST = {TxKind.CAPTURE: "captured", TxKind.REFUND: "refunded", TxKind.VOID: "vo
 
 def authorize(uow: UnitOfWork, order_id: str, cmd: PaymentCreate) -> Payment:
     """Record an authorization (or a pay-on-invoice promise, or a failed PSP attempt)."""
-    order = load_order(uow, order_id, lock=True)
+    order = uow.repo(OrderRepository).require(order_id, lock=True)
     validate_new(cmd.provider, cmd.reference, cmd.result)
     currency = cmd.currency or order.currency
     if currency != order.currency:
@@ -86,7 +85,7 @@ def authorize(uow: UnitOfWork, order_id: str, cmd: PaymentCreate) -> Payment:
 
 def uncovered(uow: UnitOfWork, order_id: str) -> Decimal:
     """How much of the order's payable total no live authorization covers (may be <= 0)."""
-    order = load_order(uow, order_id)
+    order = uow.repo(OrderRepository).require(order_id)
     channel = uow.repo(ChannelRepository).get(order.channel_id) or {}
     payments = uow.repo(PaymentRepository).for_order(order_id)
     covered = sum((p.authorized - p.voided for p in payments), Decimal(0))
@@ -131,7 +130,7 @@ def get_payment(uow: UnitOfWork, payment_id: str, *, lock: bool = False) -> Paym
 
 def _locked(uow: UnitOfWork, payment_id: str) -> Payment:
     order_id = get_payment(uow, payment_id).order_id
-    load_order(uow, order_id, lock=True)
+    uow.repo(OrderRepository).require(order_id, lock=True)
     return get_payment(uow, payment_id, lock=True)
 
 

@@ -12,7 +12,8 @@ from pydantic import Field
 from switchyard.api.deps import Admin, DbDep, OrdersReadAny, OrdersReadWhole
 from switchyard.db.uow import UnitOfWork
 from switchyard.kernel.errors import FieldError, ValidationFailed
-from switchyard.sourcing import quotes, reoptimize, service
+from switchyard.placement import reoptimize
+from switchyard.sourcing import quotes, service
 from switchyard.sourcing.schemas import OrderSourcingRead, PromiseRead, ReoptimizeIn
 
 router = APIRouter(tags=["sourcing"])

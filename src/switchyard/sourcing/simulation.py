@@ -22,9 +22,9 @@ from switchyard.orders.repository import OrderRepository
 from switchyard.sourcing import adapter
 from switchyard.sourcing.ledger import Ledger
 from switchyard.sourcing.model import OrderLine, OrderRequest
-from switchyard.sourcing.placement import kits_of
 from switchyard.sourcing.profile_repository import ProfileRepository
 from switchyard.sourcing.profiles import channel_row
+from switchyard.sourcing.ship_together import kits_of
 from switchyard.sourcing.simulate import SimulationReport, simulate
 
 PAGE = 500

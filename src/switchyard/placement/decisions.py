@@ -2,12 +2,11 @@
 
 ``decide`` reads the database (profile, network, stock) and asks the engine; it changes
 nothing. ``record`` stores the decision with its log, destination and promise once the
-caller has reserved the stock. ``orders.allocation.allocate`` calls both.
+caller has reserved the stock. ``placement.allocation.allocate`` calls both.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,41 +19,30 @@ from switchyard.kernel.clock import utcnow
 from switchyard.kernel.ids import new_id
 from switchyard.orders.domain import Order
 from switchyard.orders.repository import OrderRepository
-from switchyard.sourcing import adapter, promising
+from switchyard.placement.in_flight import InFlight
+from switchyard.placement.promising import decision_promise, refresh_order_promise
+from switchyard.sourcing import adapter
 from switchyard.sourcing.engine import source_order
 from switchyard.sourcing.ledger import Ledger
 from switchyard.sourcing.model import Decision, Location, OrderLine, OrderRequest
-from switchyard.sourcing.promising import decision_promise, made, refresh_order_promise
 from switchyard.sourcing.repository import SourcingRepository
-
-# Why the units of an order are being sourced, when a use case knows better than the
-# default (placement, follow_up, excluded): see ``caused_by``.
-_causes: weakref.WeakKeyDictionary[UnitOfWork, str] = weakref.WeakKeyDictionary()
-
-
-# Decision numbers already known in a unit of work, per order: an order being placed has
-# none stored yet (``new_order``), so its decisions need no ``max(seq)`` query.
-_last_seq: weakref.WeakKeyDictionary[UnitOfWork, dict[str, int]] = weakref.WeakKeyDictionary()
+from switchyard.sourcing.ship_together import kits_of
 
 
 def new_order(uow: UnitOfWork, order_id: str) -> None:
     """Say that ``order_id`` is being created in this unit of work (no decisions yet)."""
-    _last_seq.setdefault(uow, {})[order_id] = 0
-    promising.new_order(uow, order_id)
+    uow.state(InFlight).start_order(order_id)
 
 
 @contextmanager
 def caused_by(uow: UnitOfWork, cause: str) -> Iterator[None]:
     """Decisions recorded inside this block carry ``cause`` in the log."""
-    before = _causes.get(uow)
-    _causes[uow] = cause
+    state = uow.state(InFlight)
+    before, state.cause = state.cause, cause
     try:
         yield
     finally:
-        if before is None:
-            del _causes[uow]
-        else:
-            _causes[uow] = before
+        state.cause = before
 
 
 @dataclass(slots=True)
@@ -67,31 +55,6 @@ class Sourced:
     decision: Decision
     destination: dict[str, Any]
     now: datetime
-
-
-def kits_of(
-    attributes: dict[str, Any], lines: Sequence[tuple[str, str, str, int]]
-) -> tuple[tuple[str, ...], ...]:
-    """``attributes.ship_together``: groups of SKU codes (or line numbers) that must ship
-    together; groups are cut to the lines being sourced and may not overlap."""
-    groups = attributes.get("ship_together") if attributes else None
-    if not isinstance(groups, list):
-        return ()
-    taken: set[str] = set()
-    kits = []
-    for group in groups:
-        if not isinstance(group, list):
-            continue
-        wanted = {str(g) for g in group}
-        ids = [
-            line_id
-            for line_id, code, line_no, _ in lines
-            if (code in wanted or line_no in wanted) and line_id not in taken
-        ]
-        if len(ids) > 1:
-            kits.append(tuple(ids))
-            taken.update(ids)
-    return tuple(kits)
 
 
 def decide(
@@ -188,9 +151,10 @@ def record(uow: UnitOfWork, sourced: Sourced, *, cause: str | None = None) -> st
     """Store the decision (log, destination, promise); returns its id."""
     repo = uow.repo(SourcingRepository)
     decision, request = sourced.decision, sourced.request
-    seqs = _last_seq.get(uow, {})
+    state = uow.state(InFlight)
+    seqs = state.last_seq
     seq = seqs[request.id] + 1 if request.id in seqs else repo.next_seq(request.id)
-    cause = cause or _causes.get(uow)
+    cause = cause or state.cause
     if cause is None:
         first = seq == 1
         cause = (
@@ -235,7 +199,7 @@ def record(uow: UnitOfWork, sourced: Sourced, *, cause: str | None = None) -> st
     )
     if request.id in seqs:
         seqs[request.id] = seq
-    made.setdefault(uow, {})[request.id] = (decision_id, promise)
+    state.decisions[request.id] = (decision_id, promise)
     if not decision.shipments:
         refresh_order_promise(uow, request.id, promise)
     return decision_id

@@ -19,8 +19,8 @@ from switchyard.inventory import service as inventory
 from switchyard.inventory.backorders import reserve_with_policy
 from switchyard.inventory.supply_repository import SupplyRepository
 from switchyard.kernel.errors import Conflict, FieldError
-from switchyard.orders import allocation
 from switchyard.orders.domain import Order, OrderLine
+from switchyard.placement import allocation, promising
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +42,15 @@ class Placement:
 
 
 def allocate_lines(
-    uow: UnitOfWork, order: Order, lines: list[OrderLine], *, exclude: list[str] | None = None
+    uow: UnitOfWork,
+    order: Order,
+    lines: list[OrderLine],
+    *,
+    exclude: list[str] | None = None,
+    at_commit: bool = False,
 ) -> Placement:
     """Reserve every unallocated unit of ``lines`` (or let it wait, as policies allow),
-    never at the ``exclude`` locations."""
+    never at the ``exclude`` locations; ``at_commit``: see ``allocation.allocate``."""
     index = {ln.id: i for i, ln in enumerate(order.lines)}
     demands = [
         allocation.Demand(index[ln.id], ln.id, ln.sku_id, ln.unallocated)
@@ -64,7 +69,7 @@ def allocate_lines(
     done = Placement(
         allocation.allocate(
             uow, order.id, order.channel_id, demands, order=order, exclude=exclude or (),
-            partial=True,
+            partial=True, at_commit=at_commit,
         )
     )  # fmt: skip
     short = allocation.shortfall(demands, done.allocations)
@@ -205,7 +210,7 @@ def record(uow: UnitOfWork, order: Order, done: Placement, *, cause: str) -> Non
     for location_id, group in sorted(by_location.items()):
         items = [(a.line_id, a.sku_id, a.quantity) for a in group]
         # Sourcing call site: a transfer to the pickup store ships; the promised date.
-        method, promised = allocation.fulfilment_terms(uow, order, location_id)
+        method, promised = promising.fulfilment_terms(uow, order, location_id)
         fulfillment.create_for(
             uow, order, location_id, items, delivery_method=method, promised_delivery=promised
         )

@@ -6,14 +6,13 @@ ship-available, kits kept together), reserves what it chose and stores the decis
 its log and delivery promise. By default it is all or nothing (409
 ``insufficient_stock`` naming the lines it could not source); with ``partial=True`` it
 reserves what the profile can source and the caller treats the rest under the backorder
-policies (``orders.stock``).
+policies (``placement.stock``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 
 from switchyard.channels.repository import ChannelRepository
 from switchyard.db.uow import UnitOfWork
@@ -21,7 +20,7 @@ from switchyard.inventory import service as inventory
 from switchyard.kernel.errors import Conflict, FieldError
 from switchyard.locations.repository import LocationRepository
 from switchyard.orders.domain import Order
-from switchyard.sourcing import placement, promising
+from switchyard.placement import decisions
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +86,12 @@ def allocate(
     order: Order | None = None,
     exclude: Iterable[str] = (),
     partial: bool = False,
+    at_commit: bool = False,
 ) -> list[Allocation]:
     """Source ``demands`` with the engine and reserve there; retried if stock moved.
+
+    ``at_commit``: a complete decision's balances are updated just before commit (a hot
+    SKU's balance is then locked for the commit only; see ``inventory.late``).
 
     ``locations`` limits the choice to these locations; ``exclude`` names locations that
     handed this order back (the decision log says so); ``order`` is the order being
@@ -99,7 +102,7 @@ def allocate(
     lines = [(d.line_id, d.sku_id, d.quantity) for d in demands]
     excluded = sorted(set(exclude))
     for attempt in range(3):
-        sourced = placement.decide(
+        sourced = decisions.decide(
             uow, order_id, channel_id, lines, order=order, only=locations, exclude=excluded
         )
         allocations = [
@@ -112,21 +115,13 @@ def allocate(
             inventory.ReservationRequest(a.sku_id, a.location_id, a.quantity, order_id, a.line_id)
             for a in allocations
         ]
-        # A complete decision is reserved at commit when the use case asks (a hot SKU's
-        # balance is then locked for the commit only; see inventory.late).
-        at_commit = uow.reserve_at_commit and not sourced.decision.unsourced
+        late = at_commit and not sourced.decision.unsourced
         try:  # no savepoint needed: a refused reserve leaves every balance as it was
-            inventory.reserve(uow, requests, at_commit=at_commit)
+            inventory.reserve(uow, requests, at_commit=late)
         except Conflict as exc:
             if exc.code != "insufficient_stock" or attempt == 2:
                 raise
             continue
-        placement.record(uow, sourced)
+        decisions.record(uow, sourced)
         return allocations
     raise AssertionError("unreachable")
-
-
-def fulfilment_terms(uow: UnitOfWork, order: Order, location_id: str) -> tuple[str, date | None]:
-    """The delivery method of a new fulfillment at ``location_id`` (``pickup`` only at the
-    pickup store: a transfer to it ships) and the delivery date sourcing promised."""
-    return promising.fulfilment_terms(uow, order, location_id)

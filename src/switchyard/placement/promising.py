@@ -9,7 +9,6 @@ that moment. The order's promise is the latest of its open fulfillments' and bac
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from switchyard.kernel.events import DomainEvent
 from switchyard.locations.repository import LocationRepository
 from switchyard.orders.domain import Order
 from switchyard.orders.repository import OrderRepository
+from switchyard.placement.in_flight import InFlight
 from switchyard.sourcing import adapter
 from switchyard.sourcing.geo import distance_km
 from switchyard.sourcing.model import IncomingSupply, Location
@@ -27,24 +27,7 @@ from switchyard.sourcing.promise import promise_order, promise_shipment
 from switchyard.sourcing.repository import SourcingRepository
 
 if TYPE_CHECKING:
-    from switchyard.sourcing.placement import Sourced
-
-# Per unit of work and order: the last decision recorded and its promise.
-made: weakref.WeakKeyDictionary[UnitOfWork, dict[str, tuple[str, dict[str, Any]]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-# Per unit of work: orders being created in it, with the fulfillment promises added for
-# them so far. Those are all of such an order's fulfillments, so its promise needs no query.
-_new_orders: weakref.WeakKeyDictionary[UnitOfWork, dict[str, list[dict[str, Any]]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def new_order(uow: UnitOfWork, order_id: str) -> None:
-    """Say that ``order_id`` is being created in this unit of work (no fulfillments yet)."""
-    _new_orders.setdefault(uow, {})[order_id] = []
-
+    from switchyard.placement.decisions import Sourced
 
 KINDS = {
     "warehouse": "ship_from_warehouse",
@@ -124,7 +107,7 @@ def fulfilment_terms(uow: UnitOfWork, order: Order, location_id: str) -> tuple[s
     else ``ship``, a transfer to the store included) and the date it promises."""
     pickup = order.delivery_method == "pickup" and location_id == order.pickup_location_id
     method = "pickup" if pickup else "ship"
-    _, promise = made.get(uow, {}).get(order.id, ("", {}))
+    _, promise = uow.state(InFlight).decisions.get(order.id, ("", {}))
     entry = _entry(promise, location_id)
     deliver_by = entry.get("deliver_by") if entry else None
     return method, date.fromisoformat(deliver_by) if deliver_by else None
@@ -141,7 +124,7 @@ def on_fulfillment_created(uow: UnitOfWork, event: DomainEvent) -> None:
     if order_id is None or location_id is None:
         return
     repo = uow.repo(SourcingRepository)
-    decision_id, found = made.get(uow, {}).get(order_id, (None, {}))
+    decision_id, found = uow.state(InFlight).decisions.get(order_id, (None, {}))
     promise: dict[str, Any] | None = found
     entry = _entry(found, location_id)
     if entry is None:
@@ -161,7 +144,7 @@ def on_fulfillment_created(uow: UnitOfWork, event: DomainEvent) -> None:
         "created_at": utcnow(),
     }
     repo.add_fulfillment_promise(row)
-    known = _new_orders.get(uow, {}).get(order_id)
+    known = uow.state(InFlight).new_orders.get(order_id)
     if known is not None:
         known.append({**row, "status": event.data.get("status", "created")})
     refresh_order_promise(uow, order_id, promise)
@@ -211,7 +194,7 @@ def refresh_order_promise(
     if latest is None:
         row = repo.latest_decision(order_id)
         latest = row["promise"] if row else {}
-    known = _new_orders.get(uow, {}).get(order_id)
+    known = uow.state(InFlight).new_orders.get(order_id)
     rows = known if known is not None else repo.fulfillment_promises(order_id)
     live = [r for r in rows if r["status"] != "cancelled"]
     back = [(_date(b["ship_by"]), _date(b["deliver_by"])) for b in latest.get("backorders", [])]

@@ -28,11 +28,12 @@ from switchyard.inventory import service as inventory
 from switchyard.inventory.reservation_repository import ReservationRepository
 from switchyard.kernel.clock import utcnow
 from switchyard.kernel.errors import Conflict
-from switchyard.orders import fulfillment_sync, stock
-from switchyard.orders.allocation import Allocation
+from switchyard.orders import fulfillment_sync
 from switchyard.orders.domain import Order
 from switchyard.orders.repository import OrderRepository
-from switchyard.sourcing import adapter, placement
+from switchyard.placement import decisions, stock
+from switchyard.placement.allocation import Allocation
+from switchyard.sourcing import adapter
 from switchyard.sourcing.batch import optimise_batch
 from switchyard.sourcing.decision import build_decision
 from switchyard.sourcing.ledger import Ledger
@@ -123,7 +124,7 @@ def _group(
         for loc in adapter.network(uow, channel_id, now, only=stocked, also=pickups, scoped=True)
     ]
     ledger = Ledger.from_levels(levels, locations, respect_safety_stock=True)
-    sourced: list[placement.Sourced] = []
+    sourced: list[decisions.Sourced] = []
     before = Decimal(0)
     for o in movable:
         h = held[o.id][1]
@@ -132,14 +133,14 @@ def _group(
             for line_id, (sku, n) in ls.items():
                 wanted[line_id] = (sku, wanted.get(line_id, (sku, 0))[1] + n)
         lines = [(lid, sku, n) for lid, (sku, n) in sorted(wanted.items())]
-        request, where = placement.request_for(
+        request, where = decisions.request_for(
             uow, o.id, channel_id, lines, order=o, locations=locations, now=now
         )
         problem = build_problem(request, locations, ledger, setup.profile, setup.cost_model)
         current = _current(problem, h)
         if current is not None:
             before += current.total_cost
-            sourced.append(placement.Sourced(setup, request, locations, current, where, now))
+            sourced.append(decisions.Sourced(setup, request, locations, current, where, now))
             continue
         for loc, ls in h.items():  # pinned: what it holds stays out of the pool
             if ledger.capacity.get(loc) is not None:
@@ -201,7 +202,7 @@ def _current(problem: Problem, held: dict[str, dict[str, tuple[str, int]]]) -> D
 def _swap(
     uow: UnitOfWork,
     orders: dict[str, Order],
-    changed: list[placement.Sourced],
+    changed: list[decisions.Sourced],
     created: dict[str, list[Fulfillment]],
 ) -> None:
     """Release every changed order's old stock first, then reserve the new plans."""
@@ -232,5 +233,5 @@ def _swap(
             order.line(a.line_id).allocate(a.quantity)
         order.updated_at = s.now
         uow.repo(OrderRepository).save(order)
-        placement.record(uow, s, cause="reoptimized")
+        decisions.record(uow, s, cause="reoptimized")
         stock.record(uow, order, stock.Placement(allocations), cause="reoptimized")

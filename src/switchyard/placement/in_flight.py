@@ -1,0 +1,31 @@
+"""What sourcing knows, within one unit of work, about the orders it is working on.
+
+Kept on the unit of work (``uow.state(InFlight)``), so it lives exactly as long as the
+transaction and a retried use case starts without it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class InFlight:
+    # Why units are being sourced when a use case knows better than the default
+    # (placement, follow_up, excluded): ``placement.caused_by``.
+    cause: str | None = None
+    # Decision numbers already known per order: an order being placed has none stored
+    # yet, so its decisions need no ``max(seq)`` query.
+    last_seq: dict[str, int] = field(default_factory=dict)
+    # Per order: the last decision recorded and its promise; the ``fulfillment.created``
+    # handler reads a new fulfillment's promise from it.
+    decisions: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    # Orders created in this unit of work, with the fulfillment promises added for them so
+    # far: those are all of such an order's fulfillments, so its promise needs no query.
+    new_orders: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def start_order(self, order_id: str) -> None:
+        """``order_id`` is being created in this unit of work (no decisions yet)."""
+        self.last_seq[order_id] = 0
+        self.new_orders[order_id] = []
