@@ -39,7 +39,7 @@ fuzz: $(STAMP)
 		$(BIN)/python -m pytest -p no:cacheprovider -q tests/contract
 
 # Mutation testing of the rules we fear most ([tool.mutmut] in pyproject.toml; not in make
-# test: hours on 2 cores; MUTANTS="switchyard.orders.line.*" runs one module). Survivors:
+# test: about an hour on 2 cores; MUTANTS="switchyard.orders.line.*" runs one module). Survivors:
 # .venv/bin/mutmut results / show <name>; docs/reliability.md lists them with reasons.
 mutate: $(STAMP)
 	HYPOTHESIS_PROFILE=mutation $(BIN)/mutmut run --max-children 2 $(MUTANTS)

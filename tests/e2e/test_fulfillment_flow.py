@@ -216,11 +216,17 @@ def test_split_order_from_release_to_delivery(client, anon, database):
     assert all(ln["quantities"]["delivered"] == ln["quantity"] for ln in final["lines"])
 
     # the timeline holds every step, once
-    types = [e["type"] for e in client.get(f"/api/v1/orders/{order['id']}/events").json()["items"]]
+    events = client.get(f"/api/v1/orders/{order['id']}/events").json()["items"]
+    types = [e["type"] for e in events]
     for t in ("fulfillment.released", "fulfillment.picking", "fulfillment.picked"):
         assert types.count(t) == 2, t
     assert types.count("shipment.delivered") == 2 and types.count("fulfillment.labelled") == 2
-    assert types[-2:] == ["fulfillment.delivered", "order.delivered"]
+    assert types[-2:] == ["fulfillment.delivered", "order.status_changed"]
+    assert events[-1]["data"] == {
+        "from": "shipped",
+        "to": "delivered",
+        "cause": "fulfillment.delivered",
+    }
     timeline = anon.get(f"{base}/events", headers=wh).json()["items"]
     assert [e["type"] for e in timeline][-1] == "fulfillment.delivered"
 

@@ -10,8 +10,9 @@ import pytest
 
 from switchyard.kernel.errors import Conflict
 from switchyard.webhooks import service
-from switchyard.webhooks.claims import Claim, claim_due, record_attempt
+from switchyard.webhooks.claims import TEXT_LIMIT, Claim, claim_due, record_attempt
 from switchyard.webhooks.queue_repository import ABANDONED
+from switchyard.webhooks.repository import DeliveryRepository
 from switchyard.webhooks.retries import AttemptResult, RetryPolicy
 from tests.helpers import ref
 from tests.integration.test_webhooks_relay import (
@@ -45,7 +46,7 @@ def test_an_order_s_events_go_one_at_a_time_in_order(database):
     channel = new_channel(database)
     with subscribed(database, URL, channel) as endpoint:
         o1, o2 = ref("ord"), ref("ord")
-        for step in ("placed", "allocated", "shipped"):
+        for step in ("placed", "allocated", "status_changed"):
             emit(database, event(f"order.{step}", o1, channel))
         emit(database, event("order.placed", o2, channel))
         emit(database, event("inventory.changed", None, channel))
@@ -75,12 +76,12 @@ def test_an_order_s_events_go_one_at_a_time_in_order(database):
         assert kinds == [("order.allocated", o1)]
         assert record(database, held[0], 503, NO_RETRY).status == "dead"
         held, kinds = claimed_types()  # a dead delivery no longer holds the order back
-        assert kinds == [("order.shipped", o1)]
+        assert kinds == [("order.status_changed", o1)]
         record(database, held[0], 200)
         assert claimed_types()[1] == []
         final = {d["event_type"]: d["status"] for d in deliveries(database, endpoint["id"])}
         assert final["order.allocated"] == "dead"
-        assert final["order.shipped"] == "succeeded"
+        assert final["order.status_changed"] == "succeeded"
 
 
 def test_an_expired_lease_lets_another_worker_take_over(database):
@@ -127,7 +128,7 @@ def test_abandoned_attempts_are_marked_in_the_log(database):
 def test_concurrent_workers_never_claim_the_same_delivery(database):
     channel = new_channel(database)
     with subscribed(database, URL, channel) as endpoint:
-        emit(database, *[event("inventory.changed", None, channel, n=n) for n in range(30)])
+        emit(database, *[event("inventory.changed", None, channel, on_hand=n) for n in range(30)])
         relay_all(database)
         ours = {d["id"] for d in deliveries(database, endpoint["id"])}
         assert len(ours) == 30
@@ -160,7 +161,7 @@ def test_gone_disables_the_endpoint_and_manual_retry_needs_it_enabled(database):
         assert outcome.status == "dead" and outcome.disable_endpoint
         row = database.run(SYSTEM, lambda uow: service.get_endpoint(uow, endpoint["id"]))
         assert (row["enabled"], row["disabled_reason"]) == (False, "gone")
-        emit(database, event("order.updated", ref("ord"), channel))
+        emit(database, event("order.amended", ref("ord"), channel))
         relay_all(database)
         assert len(deliveries(database, endpoint["id"])) == 1
         with pytest.raises(Conflict) as caught:
@@ -189,3 +190,32 @@ def test_a_delivery_in_flight_cannot_be_retried_by_hand(database):
         record(database, c, 200)
         retried = database.run(SYSTEM, lambda uow: service.retry_delivery(uow, c.delivery_id))
         assert (retried["status"], retried["completed_at"]) == ("pending", None)
+
+
+def test_the_log_keeps_what_each_attempt_answered(database):
+    """Errors and answers are kept (cut to TEXT_LIMIT) on the attempt and the delivery;
+    completed_at is set only once the delivery is resolved."""
+    channel = new_channel(database)
+    with subscribed(database, URL, channel) as endpoint:
+        emit(database, event("order.placed", ref("ord"), channel))
+        relay_all(database)
+        (c,) = [c for c in claim(database) if c.endpoint_id == endpoint["id"]]
+        refused = AttemptResult(status_code=None, duration_ms=5, error="connect: " + "x" * 900)
+        assert (
+            database.run(SYSTEM, lambda uow: record_attempt(uow, c, refused, AT_ONCE, 0.0)).status
+            == "failed"
+        )
+        (d,) = deliveries(database, endpoint["id"])
+        assert d["last_error"] == refused.error[:TEXT_LIMIT] and d["completed_at"] is None
+        (again,) = [c for c in claim(database) if c.endpoint_id == endpoint["id"]]
+        answered = AttemptResult(status_code=200, duration_ms=7, response_excerpt="ok " * 400)
+        database.run(SYSTEM, lambda uow: record_attempt(uow, again, answered, AT_ONCE, 0.0))
+        (d,) = deliveries(database, endpoint["id"])
+        assert d["status"] == "succeeded" and d["completed_at"] is not None
+        assert d["last_response_excerpt"] == answered.response_excerpt[:TEXT_LIMIT]
+        assert d["last_status_code"] == 200
+        log = database.run(SYSTEM, lambda uow: uow.repo(DeliveryRepository).attempts(c.delivery_id))
+        assert [(a["number"], a["status_code"]) for a in log] == [(1, None), (2, 200)]
+        assert log[0]["error"] == refused.error[:TEXT_LIMIT] and log[0]["response_excerpt"] is None
+        assert log[1]["response_excerpt"] == answered.response_excerpt[:TEXT_LIMIT]
+        assert log[1]["error"] is None and log[1]["duration_ms"] == 7

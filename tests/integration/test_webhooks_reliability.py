@@ -145,7 +145,7 @@ def emit_orders(database: Any, channel: str, orders: int, steps: list[str]) -> d
     order_ids = [ref("ord") for _ in range(orders)]
     for step in steps:
         for oid in order_ids:
-            emit(database, event(step, oid, channel, step=step))
+            emit(database, event(step, oid, channel))
     return {oid: list(steps) for oid in order_ids}
 
 
@@ -194,7 +194,7 @@ def test_receiver_down_then_failing_then_back(database):
     )
     url = f"http://127.0.0.1:{port}/hooks"
     with subscribed(database, url, channel, ["order.*", "fulfillment.shipped"]) as endpoint:
-        steps = ["order.placed", "order.allocated", "fulfillment.shipped", "order.completed"]
+        steps = ["order.placed", "order.allocated", "fulfillment.shipped", "order.status_changed"]
         emit_orders(database, channel, 3, steps)
         emit(database, event("fulfillment.created", ref("ord"), channel))  # not subscribed
         emit(database, event("order.placed", ref("ord"), new_channel(database)))  # not ours
@@ -241,8 +241,12 @@ def test_two_workers_and_one_killed_mid_delivery(database, db_url):
     url = f"http://127.0.0.1:{port}/hooks"
     try:
         with subscribed(database, url, channel, ["order.*", "inventory.*"]) as endpoint:
-            emit_orders(database, channel, 5, ["order.placed", "order.allocated", "order.shipped"])
-            emit(database, *[event("inventory.changed", None, channel, n=n) for n in range(3)])
+            emit_orders(
+                database, channel, 5, ["order.placed", "order.allocated", "order.status_changed"]
+            )
+            emit(
+                database, *[event("inventory.changed", None, channel, on_hand=n) for n in range(3)]
+            )
             doomed = subprocess.Popen(
                 [sys.executable, "-c", "from switchyard.cli.main import app; app()", *WORKER_ARGS],
                 env={**os.environ, "SWITCHYARD_DATABASE_URL": db_url},
@@ -304,7 +308,7 @@ def test_an_endpoint_answering_410_is_disabled(database):
         with subscribed(database, f"http://127.0.0.1:{port}/h", channel) as endpoint:
             order = ref("ord")
             emit(database, event("order.placed", order, channel))
-            emit(database, event("order.updated", order, channel))
+            emit(database, event("order.amended", order, channel))
             worker.drain()
             row = database.run(SYSTEM, lambda uow: service.get_endpoint(uow, endpoint["id"]))
             assert (row["enabled"], row["disabled_reason"]) == (False, "gone")

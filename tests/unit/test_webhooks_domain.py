@@ -52,6 +52,19 @@ def test_invalid_patterns_name_each_field():
     assert validate_event_types(["order.*", "order.*", "*"]) == ["order.*", "*"]
 
 
+def test_an_exact_type_must_be_catalogued():
+    """A subscription to a type that is never sent would wait forever: refused, naming
+    the family's real types."""
+    assert validate_event_types(["order.status_changed"]) == ["order.status_changed"]
+    with pytest.raises(ValidationFailed) as caught:
+        validate_event_types(["order.placed", "order.completed", "return.received"])
+    errors = caught.value.errors
+    assert [e.field for e in errors] == ["event_types.1", "event_types.2"]
+    assert "order.status_changed" in errors[0].message
+    assert "none yet" in errors[1].message
+    assert validate_event_types(["return.*"]) == ["return.*"]
+
+
 def test_channel_filter():
     theirs = {"channel_id": "chn_b", "order_id": "ord_1"}
     ours = {"channel_id": "chn_a", "order_id": "ord_2"}

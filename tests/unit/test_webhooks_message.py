@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
@@ -36,6 +37,21 @@ def test_body_is_stable_and_standard_shaped():
     assert parsed["timestamp"].endswith("Z")
     assert parsed["data"]["details"] == {"total": "12.50", "lines": 2}
     assert parsed["data"]["sequence"] == 42
+
+
+def test_body_bytes_are_canonical():
+    """Compact, keys sorted, times in UTC with Z, decimals and dates as text: the exact
+    bytes a subscriber verifies, the same whatever order the details were built in."""
+    e = event() | {
+        "occurred_at": datetime(2030, 5, 6, 14, 0, 0, 250000, tzinfo=timezone(timedelta(hours=2))),
+        "data": {"total": Decimal("12.50"), "eta": date(2030, 5, 9), "a": [1, {"z": 0, "b": None}]},
+    }
+    assert render(e) == (
+        '{"data":{"aggregate_id":"ord_1","aggregate_type":"order","channel_id":"chn_1",'
+        '"details":{"a":[1,{"b":null,"z":0}],"eta":"2030-05-09","total":"12.50"},'
+        '"event_id":"evt_1","order_id":"ord_1","sequence":42},'
+        '"timestamp":"2030-05-06T12:00:00.250000Z","type":"order.placed"}'
+    )
 
 
 def test_signature_verifies_and_tampering_does_not():

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from switchyard.db import pending_writes
+from switchyard.events import catalogue
 from switchyard.events.bus import dispatch
 from switchyard.events.repository import EventRepository
 from switchyard.kernel.errors import Unavailable
@@ -72,6 +73,9 @@ class UnitOfWork:
         return found
 
     def emit(self, event: DomainEvent) -> None:
+        """Record ``event`` with this transaction; it must be one the catalogue lists
+        (``switchyard.events.catalogue``), with the data its type declares."""
+        catalogue.check(event.type, event.data)
         self.events.append(event)
 
     def after_commit(self, hook: Callable[[], None]) -> None:

@@ -139,9 +139,8 @@ def persist(uow: UnitOfWork, order: Order, f: Fulfillment, *, force: bool = Fals
         order.updated_at = now
         uow.repo(OrderRepository).save(order)
         if order.status != status_before:
-            uow.emit(
-                order.event(f"order.{order.status}", {"from": status_before, "to": order.status})
-            )
+            cause = f"fulfillment.{steps[-1].name}"
+            uow.emit(order.status_changed(status_before, cause))
     return f
 
 

@@ -105,6 +105,13 @@ class Order:
             type_, "order", self.id, data or {}, order_id=self.id, channel_id=self.channel_id
         )
 
+    def status_changed(self, before: str, cause: str) -> DomainEvent:
+        """``order.status_changed``: the status moved from ``before`` because of ``cause``
+        (an event type, e.g. ``fulfillment.shipped``), not by an action on the order."""
+        return self.event(
+            "order.status_changed", {"from": before, "to": self.status, "cause": cause}
+        )
+
     def line(self, line_id: str) -> OrderLine:
         for line in self.lines:
             if line.id == line_id:

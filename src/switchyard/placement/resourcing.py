@@ -64,7 +64,7 @@ def resource_lines(
     order.updated_at = utcnow()
     uow.repo(OrderRepository).save(order)
     if order.status != status_before:
-        uow.emit(order.event(f"order.{order.status}", {"from": status_before, "to": order.status}))
+        uow.emit(order.status_changed(status_before, cause))
     stock.record(uow, order, placed, cause=cause)
     return order
 

@@ -14,11 +14,12 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from switchyard.events import catalogue
 from switchyard.kernel.errors import FieldError, ValidationFailed
 
 # Event families a subscriber may hear. Internal events (api_key.*, webhook_endpoint.*, ...)
 # never leave through webhooks, so "*" means every event of these families.
-FAMILIES = ("order", "fulfillment", "shipment", "inventory", "return")
+FAMILIES = catalogue.PUBLIC_FAMILIES
 SECRET_PREFIX = "whsec_"
 MAX_PATTERNS = 50
 _NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
@@ -44,8 +45,11 @@ def pattern_problem(pattern: str) -> str | None:
         return f"'{pattern}': the event family must be one of {', '.join(FAMILIES)}"
     if not dot or not rest:
         return f"'{pattern}': write '{family}.*' for every {family} event"
-    if rest == "*" or _NAME.match(rest):
+    if rest == "*" or catalogue.get(pattern) is not None:
         return None
+    if _NAME.match(rest):
+        known = ", ".join(catalogue.names_in(family)) or "none yet"
+        return f"'{pattern}' is no event type; the {family} events are: {known}"
     return f"'{pattern}': use '*', '<family>.*' or an exact type such as '{family}.created'"
 
 
