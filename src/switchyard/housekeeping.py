@@ -1,4 +1,5 @@
-"""Periodic housekeeping jobs: expired cart holds, pickups never collected.
+"""Periodic housekeeping jobs: releasing due fulfillments, expired cart holds, pickups
+never collected.
 
 ``switchyard worker`` runs them on a background thread; ``switchyard housekeeping`` runs
 each once. Every job is an ordinary use case in its own transaction, safe to run in
@@ -16,6 +17,7 @@ from typing import Any
 
 from switchyard.db.uow import Database, UnitOfWork
 from switchyard.fulfillment.pickup import expire_uncollected
+from switchyard.fulfillment.release import release_due
 from switchyard.inventory.service import expire_holds
 from switchyard.kernel.events import Actor
 
@@ -39,6 +41,7 @@ class Job:
 
 
 JOBS = [
+    Job("release due fulfillments", 2, release_due),
     Job("expire cart holds", 30, _expire_holds),
     Job("return uncollected pickups to stock", 3600, _expire_pickups),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 
 import httpx
+import pytest
 
 from tests.helpers import assert_problem, make_key, ref
 
@@ -169,3 +170,41 @@ def test_concurrent_duplicates_create_one(live_url, admin_key):
             assert r.json()["code"] == "idempotency_key_in_progress"
     listed = httpx.get(f"{live_url}/api/v1/channels/{body['code']}", headers=headers, timeout=10)
     assert listed.json()["id"] in created_ids
+
+
+def test_the_root_redirects_to_the_api_reference(anon):
+    r = anon.get("/", follow_redirects=False)
+    assert r.status_code == 307
+    assert r.headers["location"] == "/docs"
+    assert anon.get("/").status_code == 200  # the target is served, without a key
+
+
+# Every list filter that takes one of a fixed set of values refuses any other the way
+# GET /orders?status= does: an unknown value is a mistake, not a filter matching nothing.
+CHOICE_FILTERS = [
+    ("/api/v1/orders", "status", "shipped"),
+    ("/api/v1/fulfillments", "status", "ready_for_pickup"),
+    ("/api/v1/reservations", "status", "waiting"),
+    ("/api/v1/inventory/transfers", "status", "in_transit"),
+    ("/api/v1/inventory/purchase-orders", "status", "cancelled"),
+    ("/api/v1/draft-orders", "status", "discarded"),
+    ("/api/v1/channels", "type", "call_center"),
+    ("/api/v1/locations", "type", "3pl"),
+    ("/api/v1/rules", "kind", "po_required"),
+    ("/api/v1/sourcing/profiles", "status", "retired"),
+    ("/api/v1/webhooks/deliveries", "status", "dead"),
+]
+
+
+@pytest.mark.parametrize(("path", "name", "valid"), CHOICE_FILTERS)
+def test_list_filters_refuse_values_they_do_not_take(client, path, name, valid):
+    body = assert_problem(client.get(path, params={name: "nonsense"}), 422, f"invalid_{name}")
+    ((error,),) = [body["errors"]]
+    assert (error["field"], error["code"]) == (f"query.{name}", "invalid_choice")
+    assert valid in error["message"].split(", ")
+    assert client.get(path, params={name: valid}).status_code == 200
+    (param,) = [
+        p for p in client.get("/openapi.json").json()["paths"][path]["get"]["parameters"]
+        if p["name"] == name
+    ]  # fmt: skip
+    assert param["schema"]["enum"] == error["message"].split(", ")  # the document says so

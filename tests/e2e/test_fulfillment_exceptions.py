@@ -16,6 +16,12 @@ def setup(client, database, here: int = 3, elsewhere: int = 0):
     return channel, first, second, sku
 
 
+def on_hand(client, sku: dict, location: dict) -> int:
+    r = client.get(f"/api/v1/inventory/levels/{sku['sku']}/{location['code']}")
+    assert r.status_code == 200, r.text
+    return r.json()["on_hand"]
+
+
 def only_fulfillment(client, order_id: str) -> dict:
     (ful,) = client.get(f"/api/v1/orders/{order_id}").json()["fulfillments"]
     return ful
@@ -64,6 +70,57 @@ def test_rejection_hands_the_lines_to_another_location(client, database):
     assert "fulfillment.created" in types[types.index("fulfillment.rejected") :]
 
 
+def reject(client, fulfillment: dict, reason: str = "flooded") -> None:
+    base = f"/api/v1/fulfillments/{fulfillment['id']}"
+    client.post(f"{base}/release")
+    r = client.post(f"{base}/reject", json={"reason": reason})
+    assert r.status_code == 200, r.text
+
+
+def live(client, order_id: str) -> list[dict]:
+    found = client.get(f"/api/v1/orders/{order_id}").json()["fulfillments"]
+    return [f for f in found if f["status"] != "cancelled"]
+
+
+def test_a_location_that_rejected_a_line_is_never_asked_again(client, database):
+    """Issue 13 defect 2: after A rejects, B gets the line; after B rejects, A must not get
+    it back: the order waits on a sourcing hold until a person clears an exclusion."""
+    channel, first, second, sku = setup(client, database, here=5, elsewhere=5)
+    order = client.post("/api/v1/orders", json=order_body(channel, [(sku, 2)])).json()
+    (ful,) = order["fulfillments"]
+    reject(client, ful)
+    (moved,) = live(client, order["id"])
+    assert moved["location_id"] != ful["location_id"]
+    reject(client, moved, "no staff")
+    after = client.get(f"/api/v1/orders/{order['id']}").json()
+    assert live(client, order["id"]) == []
+    assert after["lines"][0]["quantities"]["allocated"] == 0
+    assert [h["type"] for h in after["holds"]] == ["sourcing"]
+    assert available(database, sku, first) == 5 and available(database, sku, second) == 5
+
+    listed = client.get(f"/api/v1/orders/{order['id']}/sourcing-exclusions").json()["items"]
+    assert sorted((x["location_id"], x["reason"]) for x in listed) == sorted(
+        [(ful["location_id"], "rejected"), (moved["location_id"], "rejected")]
+    )
+    first_code = first["code"] if ful["location_id"] == first["id"] else second["code"]
+    url = f"/api/v1/orders/{order['id']}/sourcing-exclusions/clear"
+    assert_problem(
+        client.post(url, json={"location": "NOPE", "note": "x"}), 422, "unknown_location"
+    )
+    r = client.post(url, json={"location": first_code, "note": "the floor is dry"})
+    assert r.status_code == 200, r.text
+    assert [x["location_id"] for x in r.json()["items"]] == [ful["location_id"]]
+    assert_problem(
+        client.post(url, json={"location": first_code, "note": "again"}), 422, "no_exclusion"
+    )
+    r = client.post(f"/api/v1/orders/{order['id']}/holds/release", json={"note": "A is back"})
+    assert r.status_code == 200, r.text
+    assert [f["location_id"] for f in live(client, order["id"])] == [ful["location_id"]]
+    types = [e["type"] for e in client.get(f"/api/v1/orders/{order['id']}/events").json()["items"]]
+    assert types.count("order.location_excluded") == 2
+    assert "order.exclusions_cleared" in types
+
+
 def test_short_pick_ships_what_was_found_and_gives_back_the_rest(client, database):
     channel, loc, _, sku = setup(client, database, here=3)
     order = client.post("/api/v1/orders", json=order_body(channel, [(sku, 3)])).json()
@@ -76,7 +133,9 @@ def test_short_pick_ships_what_was_found_and_gives_back_the_rest(client, databas
     ln = r.json()["lines"][0]
     assert (ln["quantity"], ln["qty_picked"], ln["qty_short"]) == (2, 2, 1)
     assert client.post(f"{base}/pick", json={**lines, "allow_short": True}).json() == r.json()
-    assert available(database, sku, loc) == 1  # the missing unit is no longer reserved
+    # The missing unit was not there: written off, so the location cannot offer it again.
+    assert available(database, sku, loc) == 0
+    assert on_hand(client, sku, loc) == 2
     mid = client.get(f"/api/v1/orders/{order['id']}").json()
     assert mid["lines"][0]["quantities"]["allocated"] == 2
     client.post(f"{base}/pack")
@@ -97,7 +156,34 @@ def test_nothing_found_cancels_the_fulfillment(client, database):
         f"{base}/pick", json={"lines": [{"sku": sku["sku"], "quantity": 0}], "allow_short": True}
     )
     assert (r.json()["status"], r.json()["cancel_reason"]) == ("cancelled", "short_pick")
-    assert available(database, sku, loc) == 2
+    assert available(database, sku, loc) == 0 and on_hand(client, sku, loc) == 0
+
+
+def test_a_short_pick_writes_the_missing_units_off_and_sources_them_elsewhere(client, database):
+    """Issue 13 defect 4: the missing unit leaves on_hand (movement short_pick) and is
+    sourced at the other location, not at the one that could not find it."""
+    channel, here, there, sku = setup(client, database, here=3, elsewhere=2)
+    order = client.post("/api/v1/orders", json=order_body(channel, [(sku, 3)])).json()
+    (ful,) = order["fulfillments"]
+    assert ful["location_id"] == here["id"]
+    base = f"/api/v1/fulfillments/{ful['id']}"
+    client.post(f"{base}/release")
+    r = client.post(
+        f"{base}/pick", json={"lines": [{"sku": sku["sku"], "quantity": 2}], "allow_short": True}
+    )
+    assert r.status_code == 200, r.text
+    assert on_hand(client, sku, here) == 2 and available(database, sku, here) == 0
+    others = [f for f in live(client, order["id"]) if f["id"] != ful["id"]]
+    assert [f["location_id"] for f in others] == [there["id"]]
+    moved = client.get(f"/api/v1/fulfillments/{others[0]['id']}").json()
+    assert [ln["quantity"] for ln in moved["lines"]] == [1]
+    assert available(database, sku, there) == 1
+    moves = client.get(
+        "/api/v1/inventory/movements", params={"sku": sku["sku"], "location": here["code"]}
+    ).json()["items"]
+    assert [
+        (m["kind"], m["quantity"], m["reference"]) for m in moves if m["kind"] == "short_pick"
+    ] == [("short_pick", -1, ful["id"])]
 
 
 def test_cancel_and_patch(client, database):

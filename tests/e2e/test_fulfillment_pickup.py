@@ -88,3 +88,29 @@ def test_uncollected_pickups_go_back_to_stock(client, database):
     final = client.get(f"/api/v1/orders/{order['id']}").json()
     assert final["status"] == "cancelled"
     assert final["lines"][0]["quantities"]["cancelled"] == 2
+
+
+def test_the_store_gets_the_pickup_code_in_the_ready_answer(client, anon, database):
+    order, fid, store, _ = pickup_order(client, database, 1)
+    store_key = make_key(database, ["fulfillment:write"], [store["code"]])
+    h = {"Authorization": f"Bearer {store_key}"}
+    base = f"/api/v1/fulfillments/{fid}"
+    anon.post(f"{base}/pick", headers=h)
+    reader = {"Authorization": f"Bearer {make_key(database, ['fulfillment:read'])}"}
+    assert_problem(anon.post(f"{base}/ready-for-pickup", headers=reader), 403, "missing_scope")
+    elsewhere = make_key(database, ["fulfillment:write"], [make_location(client)["code"]])
+    r = anon.post(f"{base}/ready-for-pickup", headers={"Authorization": f"Bearer {elsewhere}"})
+    assert r.status_code in (403, 404) and "pickup_code" not in r.text
+
+    r = anon.post(f"{base}/ready-for-pickup", headers=h)
+    assert r.status_code == 200, r.text
+    ready = r.json()
+    assert ready["status"] == "ready_for_pickup"
+    assert ready["pickup_code"] == pickup_code(client, order["id"])
+    assert r.headers["etag"] == f'"{ready["version"]}"'
+    again = anon.post(f"{base}/ready-for-pickup", headers=h).json()
+    assert again["pickup_code"] == ready["pickup_code"]  # the same code, not a new one
+    for who in (h, reader):  # reading the fulfillment never shows it
+        assert "pickup_code" not in anon.get(base, headers=who).json()
+    r = anon.post(f"{base}/picked-up", json={"pickup_code": ready["pickup_code"]}, headers=h)
+    assert r.json()["status"] == "picked_up", r.text

@@ -166,7 +166,10 @@ def test_channel_availability_feed_and_protection(client, database):
 def test_sync_thousands_of_rows(client, database):
     _, skus, (loc,) = _setup(database, skus=2000)
     items = [{"sku": s, "quantity": 5} for s in skus]
-    r = client.post(f"{API}/inventory/sync", json={"location": loc, "mode": "full", "items": items})
+    r = client.post(
+        f"{API}/inventory/sync",
+        json={"location": loc, "mode": "full", "scope": "location", "items": items},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["created"] == 2000
     r = client.post(
@@ -175,6 +178,108 @@ def test_sync_thousands_of_rows(client, database):
     )
     body = assert_problem(r, 422, "unknown_sku")
     assert body["errors"][0]["field"] == "items.0.sku"
+
+
+def _stocked_location(client, database, skus=10, each=10):
+    codes, _, (loc,) = _setup(database, skus=skus)
+    for code in codes:
+        body = {"sku": code, "location": loc, "quantity": each}
+        assert client.post(f"{API}/inventory/receipts", json=body).status_code == 201
+    return codes, loc
+
+
+def _on_hand(client, loc):
+    items = client.get(f"{API}/inventory/levels", params={"location": loc, "limit": 200})
+    return {lv["sku_id"]: lv["on_hand"] for lv in items.json()["items"]}
+
+
+def _movements(client, loc):
+    return len(
+        client.get(f"{API}/inventory/movements", params={"location": loc, "limit": 200}).json()[
+            "items"
+        ]
+    )
+
+
+def test_a_partial_full_sync_needs_a_scope_and_is_guarded(client, database):
+    """Issue 13 defect 5: a 2-row full snapshot must not zero the location's other SKUs."""
+    codes, loc = _stocked_location(client, database, skus=10)
+    two = [{"sku": codes[0], "quantity": 4}, {"sku": codes[1], "quantity": 10}]
+    url = f"{API}/inventory/sync"
+    body = assert_problem(
+        client.post(url, json={"location": loc, "items": two}), 422, "invalid_sync"
+    )
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [("scope", "scope_required")]
+    bad = {"location": loc, "scope": "all", "items": two}
+    assert_problem(client.post(url, json=bad), 422, "invalid_request")
+    too_much = {"location": loc, "mode": "full", "scope": "location", "items": two}
+    body = assert_problem(client.post(url, json=too_much), 409, "snapshot_removes_too_much")
+    assert (body["units_removed"], body["units_on_hand"], body["units_ratio"]) == (86, 100, 0.86)
+    assert (body["skus_zeroed"], body["skus_in_stock"], body["max_removal_ratio"]) == (8, 10, 0.5)
+    assert set(_on_hand(client, loc).values()) == {10} and _movements(client, loc) == 10
+    # listed: the two rows only
+    r = client.post(url, json={**too_much, "scope": "listed"})
+    assert r.status_code == 200, r.text
+    result = r.json()
+    assert (result["scope"], result["dry_run"], result["changed"], result["unchanged"]) == (
+        "listed",
+        False,
+        1,
+        1,
+    )
+    assert result["changes"] == [
+        {"sku_id": result["changes"][0]["sku_id"], "sku": codes[0], "before": 10, "after": 4}
+    ]
+    assert sorted(_on_hand(client, loc).values()) == [4] + [10] * 9
+    # the whole location, on purpose: force (or a looser ratio)
+    r = client.post(url, json={**too_much, "max_removal_ratio": 0.9})
+    assert r.status_code == 200, r.text
+    assert (r.json()["skus_zeroed"], r.json()["units_removed"]) == (8, 80)
+    assert sorted(_on_hand(client, loc).values()) == [0] * 8 + [4, 10]
+
+
+def test_a_dry_run_sync_answers_what_would_happen_and_changes_nothing(client, database):
+    codes, loc = _stocked_location(client, database, skus=4)
+    url = f"{API}/inventory/sync"
+    rows = [{"sku": codes[0], "quantity": 25}, {"sku": codes[1], "quantity": 0}]
+    body = {"location": loc, "scope": "location", "dry_run": True, "items": rows}
+    before, moves = _on_hand(client, loc), _movements(client, loc)
+    # would be refused: the dry run says so, with the same figures
+    refused = assert_problem(client.post(url, json=body), 409, "snapshot_removes_too_much")
+    assert refused["units_removed"] == 30
+    key = {"Idempotency-Key": ref("dry")}
+    r = client.post(url, json={**body, "force": True}, headers=key)
+    assert r.status_code == 200, r.text
+    dry = r.json()
+    assert dry["dry_run"] is True and "idempotent-replayed" not in r.headers
+    assert (dry["changed"], dry["units_added"], dry["units_removed"], dry["skus_zeroed"]) == (
+        4,
+        15,
+        30,
+        3,
+    )
+    listed = [(c["sku"], c["before"], c["after"]) for c in dry["changes"]]
+    assert listed[0] == (codes[0], 10, 25)  # the biggest change first
+    assert sorted(listed[1:]) == sorted((code, 10, 0) for code in codes[1:])
+    assert _on_hand(client, loc) == before and _movements(client, loc) == moves
+    again = client.post(url, json={**body, "force": True}, headers=key)
+    assert again.json() == dry and "idempotent-replayed" not in again.headers
+    real = client.post(url, json={**body, "dry_run": False, "force": True}, headers=key)
+    assert real.status_code == 200, real.text
+    assert {**real.json(), "dry_run": True} == dry
+    assert _movements(client, loc) == moves + 4
+
+
+def test_a_delta_sync_takes_signed_quantities(client, database):
+    codes, loc = _stocked_location(client, database, skus=2)
+    rows = [{"sku": codes[0], "quantity": -3}, {"sku": codes[1], "quantity": 2}]
+    r = client.post(f"{API}/inventory/sync", json={"location": loc, "mode": "delta", "items": rows})
+    assert r.status_code == 200, r.text
+    assert (r.json()["units_removed"], r.json()["units_added"], r.json()["scope"]) == (3, 2, None)
+    assert sorted(_on_hand(client, loc).values()) == [7, 12]
+    full = {"location": loc, "scope": "listed", "items": rows}
+    body = assert_problem(client.post(f"{API}/inventory/sync", json=full), 422, "invalid_sync")
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [("items.0.quantity", "negative")]
 
 
 def test_policies_and_verify_need_their_scopes(client, anon, database):

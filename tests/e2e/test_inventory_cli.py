@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from switchyard.cli.context import open_database
@@ -54,11 +55,42 @@ def test_sync_from_csv_and_refusals(cli_db, tmp_path):
     (loc,) = make_locations(cli_db)
     export = tmp_path / "wms.csv"
     export.write_text(f"sku,quantity\n{sku_code(cli_db, a)},3\n{b},8\n")
-    code_, out = invoke("sync", loc, str(export))
+    code_, out = invoke("sync", "--scope", "location", loc, str(export))
     assert code_ == 0 and "2 rows: 2 changed (2 new)" in out
     code_, out = invoke("receive", "ghost", loc, "1")
     assert code_ == 2 and "unknown_sku" in out
     code_, out = invoke("adjust", "--reason", "damaged", "--", a, loc, "-50")
     assert code_ == 2 and "insufficient_on_hand" in out
     assert invoke("expire-holds")[0] == 0
+    assert invoke("verify")[0] == 0
+
+
+def test_sync_needs_a_scope_dry_runs_and_is_guarded(cli_db, tmp_path):
+    skus = make_skus(cli_db, 4)
+    codes = [sku_code(cli_db, s) for s in skus]
+    (loc,) = make_locations(cli_db)
+    for code in codes:
+        assert invoke("receive", code, loc, "10")[0] == 0
+    export = tmp_path / "partial.json"
+    export.write_text(json.dumps([{"sku": codes[0], "quantity": 6}]))
+
+    def on_hand():
+        with cli_db.engine.connect() as conn:
+            rows = conn.execute(select(stock_levels.c.sku_id, stock_levels.c.on_hand)).all()
+        return dict(rows)
+
+    before = on_hand()
+    code_, out = invoke("sync", loc, str(export))
+    assert code_ == 2 and "invalid_sync" in out and "scope:" in out
+    code_, out = invoke("sync", "--scope", "location", loc, str(export))
+    assert code_ == 2 and "snapshot_removes_too_much" in out and "remove 34 of the 40" in out
+    code_, out = invoke("sync", "--scope", "location", "--dry-run", "--force", loc, str(export))
+    assert code_ == 0 and "dry run, nothing changed: 1 rows: 4 changed" in out
+    assert re.search(rf"{codes[0]}\W+10\W+6\b", out) and "-34 units" in out
+    assert on_hand() == before
+    code_, out = invoke("sync", "--scope", "listed", loc, str(export))
+    assert code_ == 0 and "1 rows: 1 changed (0 new), 0 unchanged, +0/-4 units" in out
+    code_, out = invoke("sync", "--scope", "location", "--force", loc, str(export))
+    assert code_ == 0 and "+0/-30 units" in out
+    assert sorted(on_hand().values()) == [0, 0, 0, 6]
     assert invoke("verify")[0] == 0

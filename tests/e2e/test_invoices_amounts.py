@@ -76,3 +76,58 @@ def test_shipping_taxes_and_discounts_sent_with_the_order_add_up_over_shipments(
     final = client.get(f"/api/v1/payments/{payment['id']}").json()
     assert (final["status"], final["captured"]) == ("captured", "109.99")
     assert all(i["status"] == "paid" for i in invoices)
+
+
+def _placed_and_invoiced(client, database, channel, price: str, **over) -> tuple[dict, dict]:
+    loc = make_location(client)
+    sku = make_sku(client, channel, price)
+    stock(database, sku, loc, 2)
+    r = client.post("/api/v1/orders", json=order_body(channel, [(sku, 2)], **over))
+    assert r.status_code == 201, r.text
+    order = r.json()
+    ship(client, order["fulfillments"][0]["id"])
+    (invoice,) = invoices_of(client, order["id"])
+    return order, invoice
+
+
+def test_the_order_shows_the_tax_its_invoice_charges(client, database):
+    # Prices with VAT in them (the default): the order's total stays, the tax is inside it.
+    gross = make_channel(client)
+    order, invoice = _placed_and_invoiced(client, database, gross, "59.90", shipping_charge="4.90")
+    assert order["taxes"] == "0.00"  # none sent with the order
+    assert order["estimated_tax"] == {
+        "amount": invoice["tax_total"],
+        "rate": "19",
+        "basis": "channel_rate",
+        "country": "DE",
+        "included_in_prices": True,
+        "total": invoice["gross_total"],
+    }
+    assert (invoice["tax_total"], invoice["gross_total"]) == ("19.91", "124.70")
+    assert order["total"] == "124.70"
+    listed = client.get("/api/v1/orders", params={"external_id": order["external_id"]}).json()
+    assert listed["items"][0]["estimated_tax"] == order["estimated_tax"]
+
+    # Net prices (B2B): the tax comes on top, and the estimate says what the total becomes.
+    net = make_channel(client, settings={"prices_include_tax": False})
+    order, invoice = _placed_and_invoiced(client, database, net, "100.00")
+    tax = order["estimated_tax"]
+    assert (tax["amount"], tax["total"], tax["included_in_prices"]) == ("38.00", "238.00", False)
+    assert (invoice["tax_total"], invoice["gross_total"]) == ("38.00", "238.00")
+    assert client.get(f"/api/v1/orders/{order['id']}").json()["estimated_tax"] == tax
+
+    # Taxes sent with the order are what the invoice charges.
+    order, invoice = _placed_and_invoiced(client, database, gross, "50.00", taxes="7.00")
+    tax = order["estimated_tax"]
+    assert (tax["basis"], tax["amount"], tax["rate"]) == ("order", "7.00", "7")
+    assert (invoice["tax_total"], invoice["gross_total"]) == ("7.00", tax["total"])
+    assert tax["total"] == order["total"] == "107.00"
+
+
+def test_an_unusable_tax_setting_leaves_the_estimate_empty_not_the_order(client, database):
+    channel = make_channel(client, settings={"tax_rates": {"DE": "nineteen"}})
+    sku = make_sku(client, channel)
+    stock(database, sku, make_location(client), 1)
+    r = client.post("/api/v1/orders", json=order_body(channel, [(sku, 1)]))
+    assert r.status_code == 201, r.text
+    assert r.json()["estimated_tax"] is None

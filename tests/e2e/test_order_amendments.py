@@ -42,7 +42,11 @@ def test_raising_a_quantity_reserves_only_the_extra_units(client, database):
     assert got["lines"][0]["quantities"]["allocated"] == 5 and got["total"] == "50.00"
     assert r.headers["etag"] == f'"{got["version"]}"'
     assert available(database, sku, loc) == 5
-    assert [f["status"] for f in got["fulfillments"]] == ["created", "created"]
+    # Issue 13 defect 6: the extra units join the open parcel instead of a second one.
+    (ful,) = got["fulfillments"]
+    assert ful["status"] == "created"
+    lines = client.get(f"/api/v1/fulfillments/{ful['id']}").json()["lines"]
+    assert [ln["quantity"] for ln in lines] == [5]
     (change,) = _amended(client, order["id"])
     assert change["data"]["change"] == "line_quantity_changed"
     assert (change["data"]["before"]["ordered"], change["data"]["after"]["ordered"]) == (2, 5)
@@ -57,6 +61,7 @@ def test_lowering_a_quantity_releases_and_rebuilds_the_fulfillment(client, datab
     got = r.json()
     q = got["lines"][0]["quantities"]
     assert (q["ordered"], q["cancelled"], q["allocated"]) == (4, 3, 1)
+    assert got["lines"][0]["quantity"] == 1  # what the customer now gets (defect 7)
     assert available(database, a, loc) == 9 and available(database, b, loc) == 9
     statuses = sorted(f["status"] for f in got["fulfillments"])
     assert statuses == ["cancelled", "created"]
@@ -117,6 +122,36 @@ def test_address_changes_are_validated_and_recorded(client, database):
     assert held.status_code == 200 and held.json()["status"] == "on_hold"
     assert [h["type"] for h in held.json()["holds"]] == ["address"]
     assert_problem(client.patch(url, json={"colour": "red"}), 422, "invalid_request")
+
+
+def test_a_new_destination_re_sources_what_nobody_works_on_yet(client, database):
+    """Issue 13 defect 7: DE -> AT moves the parcel to the location that serves Austria."""
+    channel, erfurt = make_channel(client), make_location(client)
+    vienna = make_location(client, latitude=48.21, longitude=16.37, timezone="Europe/Vienna")
+    sku = make_sku(client, channel, "10.00")
+    stock(database, sku, erfurt, 5)
+    stock(database, sku, vienna, 5)
+    r = client.post("/api/v1/orders", json=order_body(channel, [(sku, 2)]))
+    assert r.status_code == 201, r.text
+    order = r.json()
+    assert [f["location_id"] for f in order["fulfillments"]] == [erfurt["id"]]
+    url = f"/api/v1/orders/{order['id']}"
+    wien = {"name": "Anna Müller", "line1": "Stephansplatz 1", "city": "Wien",
+            "postal_code": "1010", "country_code": "AT"}  # fmt: skip
+    r = client.patch(url, json={"shipping_address": wien})
+    assert r.status_code == 200, r.text
+    live = [f for f in r.json()["fulfillments"] if f["status"] != "cancelled"]
+    assert [f["location_id"] for f in live] == [vienna["id"]]
+    assert available(database, sku, erfurt) == 5 and available(database, sku, vienna) == 3
+    # A name change is not a move: nothing is sourced again.
+    r = client.patch(url, json={"shipping_address": {**wien, "name": "Anna M."}})
+    assert [f["status"] for f in r.json()["fulfillments"]].count("cancelled") == 1
+    # Once the location works on it, the parcel stays where it is.
+    client.post(f"/api/v1/fulfillments/{live[0]['id']}/release")
+    back = {**wien, "city": "Berlin", "postal_code": "10115", "country_code": "DE"}
+    r = client.patch(url, json={"shipping_address": back})
+    assert r.status_code == 200, r.text
+    assert [f["status"] for f in r.json()["fulfillments"]] == ["cancelled", "released"]
 
 
 def test_switching_to_pickup_re_sources_the_order(client, database):

@@ -36,11 +36,21 @@ def test_backordered_lines_are_allocated_when_stock_arrives(client, database):
     stock(database, sweater, loc, 1)  # one of the two waiting units
     partly = client.get(url).json()
     assert (_quantities(partly)["allocated"], _quantities(partly)["backordered"]) == (2, 1)
-    assert partly["status"] == "backordered" and len(partly["fulfillments"]) == 2
+    # Units that arrive join the parcel nobody works on yet (issue 13 defect 6).
+    assert partly["status"] == "backordered" and [f["id"] for f in partly["fulfillments"]] == [
+        ful["id"]
+    ]
+    client.post(f"/api/v1/fulfillments/{ful['id']}/release")
     stock(database, sweater, loc, 5)
     done = client.get(url).json()
     assert done["status"] == "allocated" and _quantities(done)["backordered"] == 0
-    assert sum(1 for f in done["fulfillments"]) == 3 and ful["status"] == "created"
+    # Once released, the last unit gets its own parcel.
+    assert [f["status"] for f in done["fulfillments"]] == ["released", "created"]
+    parcels = [client.get(f"/api/v1/fulfillments/{f['id']}").json() for f in done["fulfillments"]]
+    assert [{ln["order_line_id"]: ln["quantity"] for ln in p["lines"]} for p in parcels] == [
+        {order["lines"][0]["id"]: 2, order["lines"][1]["id"]: 1},
+        {order["lines"][0]["id"]: 1},
+    ]
     assert available(database, sweater, loc) == 4
     types = [e["type"] for e in client.get(f"{url}/events").json()["items"]]
     assert "order.backordered" in types and types.count("order.backorder_allocated") == 2

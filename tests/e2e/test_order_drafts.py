@@ -93,3 +93,38 @@ def test_draft_input_is_checked_like_orders(client, database):
     assert_problem(client.post(URL, json=bad), 422, "invalid_request")
     nul = {"channel": channel["code"], "notes": "a\x00b"}
     assert_problem(client.post(URL, json=nul), 422, "invalid_text")
+
+
+def test_the_placed_order_carries_the_external_id_given(client, database):
+    channel, _, sku = _shop(client, database)
+    on_draft = order_body(channel, [(sku, 1)])
+    draft = client.post(URL, json=on_draft).json()
+    first = client.post(f"{URL}/{draft['id']}/place")
+    assert first.status_code == 201, first.text
+    assert first.json()["external_id"] == on_draft["external_id"]
+
+    body = order_body(channel, [(sku, 1)])
+    del body["external_id"]
+    draft = client.post(URL, json=body).json()
+    given = ref("CC")
+    placed = client.post(f"{URL}/{draft['id']}/place", json={"external_id": given})
+    assert placed.status_code == 201, placed.text
+    order = placed.json()
+    assert order["external_id"] == given and order["draft_id"] == draft["id"]
+    found = client.get("/api/v1/orders", params={"external_id": given}).json()["items"]
+    assert [o["id"] for o in found] == [order["id"]]
+
+    # a channel's order id is taken once, whether it came on a draft or in the request
+    taken = {given: order["id"], on_draft["external_id"]: first.json()["id"]}
+    for external_id, order_id in taken.items():
+        again = client.post(URL, json=body).json()
+        problem = assert_problem(
+            client.post(f"{URL}/{again['id']}/place", json={"external_id": external_id}),
+            409,
+            "order_exists",
+        )
+        assert problem["order_id"] == order_id
+        assert client.get(f"{URL}/{again['id']}").json()["status"] == "open"
+    dup = client.post(URL, json={**body, "external_id": given}).json()
+    problem = assert_problem(client.post(f"{URL}/{dup['id']}/place"), 409, "order_exists")
+    assert problem["order_id"] == order["id"]

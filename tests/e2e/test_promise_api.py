@@ -87,7 +87,9 @@ def test_pickup_today_at_a_store_that_holds_the_basket(client, database):
 
 def test_expected_supply_is_promised_for_backorders(client, database):
     channel, wh, _, sku = network(client, database, warehouse_stock=0)
-    assert ask(client, channel, [sku], "2026-06-16T10:00:00+02:00")["options"] == []
+    none = ask(client, channel, [sku], "2026-06-16T10:00:00+02:00")
+    assert none["options"] == []
+    assert [(r["code"], r["skus"]) for r in none["reasons"]] == [("no_stock", [sku["sku"]])]
     po = {
         "reference": ref("PO"),
         "location": wh["code"],
@@ -98,6 +100,35 @@ def test_expected_supply_is_promised_for_backorders(client, database):
     assert r.status_code == 201, r.text
     cheapest = by_kind(ask(client, channel, [sku], "2026-06-16T10:00:00+02:00"))["cheapest"]
     assert cheapest["deliver_by"] == "2026-06-23"  # ships the day it arrives, one day on
+    # A preorder: it ships when the supply arrives, so no cut-off to order within.
+    assert (cheapest["preorder"], cheapest["expected_at"]) == (True, "2026-06-22T06:00:00+00:00")
+    assert cheapest["order_within_minutes"] is None
+    assert cheapest["label"] == "preorder, delivered Tuesday 23 June"
+
+
+def test_no_option_says_why(client, database):
+    channel, wh, _, sku = network(client, database)
+    at = "2026-06-16T10:00:00+02:00"
+    assert ask(client, channel, [sku], at)["reasons"] == []  # options, so no reasons
+
+    def with_filters(**filters) -> dict:
+        body = {"channel": channel["code"], "name": ref("P"), "filters": filters}
+        profile = client.post("/api/v1/sourcing/profiles", json=body).json()
+        r = client.post(f"/api/v1/sourcing/profiles/{profile['id']}/activate")
+        assert r.status_code == 200, r.text
+        answer = ask(client, channel, [sku], at, country="DE", postal_code="80331", city="München")
+        assert answer["options"] == []
+        (reason,) = answer["reasons"]
+        assert reason["skus"] == [sku["sku"]] and reason["detail"]
+        return reason
+
+    far = with_filters(max_distance_km=100)  # Hamburg to Munich: about 610 km
+    assert far["code"] == "destination_not_served" and far["max_distance_km"] == 100
+    stores = with_filters(location_types=["store"])
+    assert stores["code"] == "all_locations_filtered"
+    assert [
+        (x["code"], [f["filter"] for f in x["failed_filters"]]) for x in stores["locations"]
+    ] == [(wh["code"], ["location_type"])]
 
 
 def test_bad_requests_are_problems(client, database):

@@ -133,7 +133,7 @@ def test_invalid_profiles_name_every_field(client):
     assert_problem(r, 422, "unknown_channel")
     assert_problem(client.post(BASE, json={"name": "x"}), 422, "invalid_sourcing_profile")
     assert_problem(client.get(f"{BASE}/spf_nothing"), 404, "sourcing_profile_not_found")
-    assert_problem(client.get(BASE, params={"status": "odd"}), 422, "invalid_request")
+    assert_problem(client.get(BASE, params={"status": "odd"}), 422, "invalid_status")
 
 
 def test_scopes(anon, database, client):

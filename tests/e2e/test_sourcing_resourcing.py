@@ -3,8 +3,15 @@ stock arrives elsewhere; the exception hold; batch re-optimisation before releas
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from switchyard.fulfillment.pickup import expire_uncollected
+from switchyard.kernel.clock import utcnow
+from switchyard.kernel.events import Actor
 from tests.e2e.skeleton import available, make_channel, make_location, make_sku, order_body, stock
-from tests.helpers import assert_problem, ref
+from tests.helpers import assert_problem, make_key, ref
+
+ACTOR = Actor.system("tests")
 
 HAMBURG, MUNICH, BERLIN = (53.55, 10.00), (48.14, 11.58), (52.52, 13.40)
 
@@ -189,3 +196,81 @@ def test_reoptimising_unreleased_fulfillments_swaps_atomically(client, database)
     again = client.post(url, json={"channel": channel["code"]}).json()
     assert again["changed_orders"] == 0
     assert_problem(client.post(url, json={"channel": "nope"}), 422, "unknown_channel")
+
+
+def ship_to_store_order(client, database) -> tuple[dict, dict, dict, dict]:
+    """A pickup at a Berlin store with no stock, sourced from Hamburg: 2 units."""
+    ham = site(client, HAMBURG)
+    ber = site(client, BERLIN, type="store", capabilities=["pickup"])
+    channel = channel_of(client, ham, ber)
+    sku = make_sku(client, channel)
+    stock(database, sku, ham, 5)
+    return ham, ber, sku, place(client, channel, [(sku, 2)], **pickup_body(ber))
+
+
+def test_ship_to_store_travels_to_the_store_and_waits_for_the_customer(client, anon, database):
+    """Issue 13 defect 3: the warehouse ships to the store (tracked), the store makes it
+    ready and hands it over with the code; only then is the line delivered."""
+    ham, ber, sku, order = ship_to_store_order(client, database)
+    (planned,) = sourcing(client, order)["fulfillments"]
+    assert planned["kind"] == "ship_to_store" and planned["ready_at"]
+    assert planned["ready_at"][:10] >= planned["deliver_by"] >= planned["ship_by"]
+    fid = planned["fulfillment_id"]
+    base = f"/api/v1/fulfillments/{fid}"
+    got = client.get(base).json()
+    assert got["ship_to_location_id"] == ber["id"]
+    assert got["ship_to"]["name"] == ber["name"]  # the parcel is addressed to the store
+    for step in ("release", "pick", "pack"):
+        assert client.post(f"{base}/{step}").status_code == 200
+    store_key = make_key(database, ["fulfillment:write", "fulfillment:read"], [ber["code"]])
+    as_store = {"Authorization": f"Bearer {store_key}"}
+    assert_problem(anon.post(f"{base}/ready-for-pickup", headers=as_store), 409, "not_at_store")
+    r = client.post(f"{base}/ship", json={"carrier": "DHL", "tracking_number": ref("T")})
+    assert r.status_code == 200, r.text
+    assert available(database, sku, ham) == 3  # the units left the warehouse
+    mid = client.get(f"/api/v1/orders/{order['id']}").json()
+    assert mid["lines"][0]["quantities"]["shipped"] == 2
+    assert mid["lines"][0]["quantities"]["delivered"] == 0
+
+    r = client.post(f"{base}/deliver")  # the carrier delivered it to the store
+    assert r.status_code == 200 and r.json()["status"] == "at_store", r.text
+    assert client.get(f"/api/v1/orders/{order['id']}").json()["status"] != "delivered"
+    assert_problem(
+        anon.post(f"{base}/picked-up", json={"pickup_code": "x"}, headers=as_store),
+        409,
+        "not_ready_for_pickup",
+    )
+    ready = anon.post(f"{base}/ready-for-pickup", headers=as_store)
+    assert ready.status_code == 200, ready.text
+    code = ready.json()["pickup_code"]
+    assert code and ready.json()["status"] == "ready_for_pickup"
+    assert_problem(client.post(f"{base}/cancel", json={"reason": "x"}), 409, "fulfillment_shipped")
+    done = anon.post(f"{base}/picked-up", json={"pickup_code": code}, headers=as_store)
+    assert done.status_code == 200 and done.json()["status"] == "picked_up", done.text
+    final = client.get(f"/api/v1/orders/{order['id']}").json()
+    assert final["status"] == "delivered"
+    assert final["lines"][0]["quantities"]["delivered"] == 2
+    assert available(database, sku, ham) == 3  # consumed once, at the warehouse
+    types = [e["type"] for e in client.get(f"/api/v1/orders/{order['id']}/events").json()["items"]]
+    assert types.index("fulfillment.shipped") < types.index("fulfillment.arrived_at_store")
+    assert types.index("fulfillment.arrived_at_store") < types.index("fulfillment.picked_up")
+
+
+def test_a_ship_to_store_never_collected_goes_into_the_store_s_stock(client, database):
+    ham, ber, sku, order = ship_to_store_order(client, database)
+    fid = order["fulfillments"][0]["id"]
+    base = f"/api/v1/fulfillments/{fid}"
+    for step in ("release", "pick", "pack"):
+        client.post(f"{base}/{step}")
+    client.post(f"{base}/ship", json={"carrier": "DHL", "tracking_number": ref("T")})
+    r = client.post(f"{base}/ready-for-pickup", json={"hold_days": 1})  # implies arrival
+    assert r.status_code == 200 and r.json()["status"] == "ready_for_pickup", r.text
+    expired = database.run(
+        ACTOR, lambda uow: expire_uncollected(uow, now=utcnow() + timedelta(days=2))
+    )
+    assert fid in expired
+    assert available(database, sku, ber) == 2 and available(database, sku, ham) == 3
+    after = client.get(f"/api/v1/orders/{order['id']}").json()
+    q = after["lines"][0]["quantities"]
+    assert (q["shipped"], q["cancelled"], q["delivered"]) == (0, 2, 0)
+    assert after["status"] == "cancelled"

@@ -63,6 +63,7 @@ def test_a_full_sync_during_placement(client, database, live_url, admin_key):
         body = {
             "location": loc["code"],
             "mode": "full",
+            "scope": "location",
             "items": [{"sku": sku["sku"], "quantity": 35}],
         }
         return http.post("/api/v1/inventory/sync", json=body)

@@ -174,8 +174,9 @@ def test_delivery_log_and_manual_retry(client, database):
         f"{BASE}/deliveries", params={"event_type": "fulfillment.shipped", "order_id": order}
     )
     assert [d["id"] for d in filtered.json()["items"]] == [shipped["id"]]
+    # like every list filter of fixed values (tests/e2e/test_conventions.py)
     assert_problem(
-        client.get(f"{BASE}/deliveries", params={"status": "lost"}), 422, "invalid_request"
+        client.get(f"{BASE}/deliveries", params={"status": "lost"}), 422, "invalid_status"
     )
 
     detail = client.get(f"{BASE}/deliveries/{failed['id']}").json()

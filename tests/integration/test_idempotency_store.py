@@ -59,6 +59,15 @@ def test_each_api_key_has_its_own_keys(database: Database):
     assert _run(database, lambda r: r.get(mine, key)) is not None
 
 
+def test_release_frees_only_the_key_it_names(database: Database):
+    principal, first, second = ref("p"), ref("k"), ref("k")
+    _run(database, lambda r: r.claim(_claim(principal, first)))
+    _run(database, lambda r: r.claim(_claim(principal, second)))
+    _run(database, lambda r: r.release(principal, first))
+    assert _run(database, lambda r: r.get(principal, first)) is None
+    assert _run(database, lambda r: r.get(principal, second))["state"] == "in_progress"
+
+
 def test_release_leaves_a_completed_key(database: Database):
     key, principal = ref("k"), ref("p")
     _run(database, lambda r: r.claim(_claim(principal, key)))

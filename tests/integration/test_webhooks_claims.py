@@ -5,9 +5,13 @@ from __future__ import annotations
 import concurrent.futures as cf
 import threading
 import time
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from switchyard.events.tables import events
+from switchyard.kernel.clock import utcnow
 from switchyard.kernel.errors import Conflict
 from switchyard.webhooks import service
 from switchyard.webhooks.claims import TEXT_LIMIT, Claim, claim_due, record_attempt
@@ -28,6 +32,18 @@ from tests.integration.test_webhooks_relay import (
 URL = "http://127.0.0.1:9/never-called"
 AT_ONCE = RetryPolicy(backoff_base=0, backoff_max=0, retry_for=3600)  # failures due again now
 NO_RETRY = RetryPolicy(backoff_base=0, backoff_max=0, retry_for=0)  # a failure is final
+
+
+def outbox_events(database, aggregate_id: str) -> list[dict]:
+    def read(uow):
+        rows = uow.conn.execute(
+            select(events.c.type, events.c.aggregate_type, events.c.data)
+            .where(events.c.aggregate_id == aggregate_id, events.c.type.like("%.disabled"))
+            .order_by(events.c.seq)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+    return database.run(SYSTEM, read, read_only=True)
 
 
 def claim(database, limit=50, lease=60.0, worker="w") -> list[Claim]:
@@ -121,8 +137,25 @@ def test_abandoned_attempts_are_marked_in_the_log(database):
         (taken,) = [c for c in claim(database, worker="alive") if c.endpoint_id == endpoint["id"]]
         detail = database.run(SYSTEM, lambda uow: service.get_delivery(uow, gone.delivery_id))
         assert detail["attempt_log"][0]["error"] == ABANDONED
+        assert detail["attempt_log"][0]["finished_at"] is not None  # closed when taken over
         assert detail["attempt_log"][1]["finished_at"] is None
         record(database, taken, 200)
+
+
+def test_a_claim_takes_at_most_its_limit_and_holds_a_lease(database):
+    channel = new_channel(database)
+    with subscribed(database, URL, channel) as endpoint:
+        emit(database, *[event("inventory.changed", None, channel, on_hand=n) for n in range(5)])
+        relay_all(database)
+        before = utcnow()
+        taken = claim(database, limit=2, lease=60.0)
+        assert len(taken) == 2
+        assert all(before + timedelta(seconds=59) < c.lease_until for c in taken)
+        for c in taken:
+            record(database, c, 200)
+        rest = [c for c in claim(database) if c.endpoint_id == endpoint["id"]]
+        for c in rest:
+            record(database, c, 200)
 
 
 def test_concurrent_workers_never_claim_the_same_delivery(database):
@@ -161,6 +194,12 @@ def test_gone_disables_the_endpoint_and_manual_retry_needs_it_enabled(database):
         assert outcome.status == "dead" and outcome.disable_endpoint
         row = database.run(SYSTEM, lambda uow: service.get_endpoint(uow, endpoint["id"]))
         assert (row["enabled"], row["disabled_reason"]) == (False, "gone")
+        (disabled,) = outbox_events(database, endpoint["id"])
+        assert (disabled["type"], disabled["aggregate_type"]) == (
+            "webhook_endpoint.disabled",
+            "webhook_endpoint",
+        )
+        assert disabled["data"] == {"reason": "gone", "delivery_id": c.delivery_id}
         emit(database, event("order.amended", ref("ord"), channel))
         relay_all(database)
         assert len(deliveries(database, endpoint["id"])) == 1

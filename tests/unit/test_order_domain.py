@@ -77,3 +77,15 @@ def test_fully_cancelled_order_is_cancelled():
     order = make_order(1)
     order.lines[0].cancel_unshipped()
     assert order.status == OrderStatus.CANCELLED
+
+
+def test_an_address_without_a_name_is_addressed_to_the_customer():
+    order = make_order(1)
+    street = {"line1": "Invalidenstrasse 12", "city": "Berlin"}
+    assert order.addressed(street) == street  # no customer name: nothing to add
+    order.customer_name = "Greta Lindqvist"
+    assert order.addressed(street) == {**street, "name": "Greta Lindqvist"}
+    assert order.addressed({**street, "name": ""})["name"] == "Greta Lindqvist"
+    assert order.addressed({**street, "name": "Reception"})["name"] == "Reception"
+    assert order.addressed(None) == {"name": "Greta Lindqvist"}
+    assert "name" not in street  # the stored address is left as it is

@@ -155,3 +155,24 @@ def test_fastest_option_appears_when_it_beats_the_cheapest_date():
     assert options[0].locations == ("ST-CHEAP",) and options[1].locations == ("WH-HH",)
     assert options[1].deliver_by < options[0].deliver_by
     assert options[1].label.startswith("order within 5 h 0 min, delivered")
+
+
+def test_units_from_incoming_supply_have_no_cut_off_to_order_within():
+    supply = [IncomingSupply("A", "near", 5, datetime(2026, 6, 22, 6, 0, tzinfo=UTC))]
+    order = request(("A", 1))
+    d = source_order(order, NETWORK, book(A={}), SourcingProfile(), COSTS)
+    (later,) = promise_order(d, order, NETWORK, COSTS, NOW, supplies=supply).shipments
+    assert later.from_supply and later.order_within is None  # 08:00 arrival, 15:00 cut-off
+    assert later.expected_at == supply[0].arrives_at
+    (option,) = promise_options(
+        order, NETWORK, book(A={}), SourcingProfile(), COSTS, NOW, supplies=supply
+    )
+    assert option.preorder and option.order_within is None
+    assert option.label == "preorder, delivered Tuesday 23 June"
+    # with part of the basket in stock the countdown still means nothing: the supply decides
+    mixed = request(("A", 1), ("B", 1))
+    stock = book(A={}, B={"near": 1})
+    (option,) = promise_options(
+        mixed, NETWORK, stock, SourcingProfile(), COSTS, NOW, supplies=supply
+    )
+    assert option.preorder and option.order_within is None

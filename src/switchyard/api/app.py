@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 from anyio import to_thread
 from fastapi import Depends, FastAPI
+from fastapi.responses import RedirectResponse
 from sqlalchemy import text
 
 from switchyard import __version__
@@ -39,6 +40,7 @@ ROUTERS = [
     "switchyard.fulfillment.endpoints",
     "switchyard.sourcing.endpoints",
     "switchyard.sourcing.order_endpoints",
+    "switchyard.placement.exclusion_endpoints",
     "switchyard.fulfillment.work_endpoints",
     "switchyard.fulfillment.shipping_endpoints",
     "switchyard.carriers.endpoints",
@@ -51,6 +53,8 @@ ROUTERS = [
 ]
 # Served at the root, outside /api/v1, without an API key.
 PUBLIC_ROUTERS = ["switchyard.tracking.endpoints"]
+# Where ``/`` sends a browser: the API reference until a console takes its place.
+HOME = "/docs"
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -85,6 +89,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     openapi.install(app)
     app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(LastResortMiddleware)  # outermost: its id is on every answer
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse(HOME, status_code=307)
 
     @app.get("/health", tags=["health"])
     def health(db: DbDep) -> dict[str, str]:

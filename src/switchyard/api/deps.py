@@ -137,6 +137,7 @@ WebhooksWrite = Annotated[Principal, Depends(require("webhooks:write"))]
 # (see auth.domain.LocationAccess).
 _WHOLE = LocationAccess.UNRESTRICTED
 OrdersReadWhole = Annotated[Principal, Depends(require("orders:read", _WHOLE))]
+OrdersWriteWhole = Annotated[Principal, Depends(require("orders:write", _WHOLE))]
 CustomersReadWhole = Annotated[Principal, Depends(require("customers:read", _WHOLE))]
 InventoryWriteWhole = Annotated[Principal, Depends(require("inventory:write", _WHOLE))]
 # Stock, sourcing and promise figures hold no customer data: any key with the scope.

@@ -7,9 +7,27 @@ from typing import Any
 from switchyard.catalog.domain import Component, component_errors, find_cycle
 from switchyard.catalog.repository import SkuRepository
 from switchyard.catalog.service import get_sku
+from switchyard.db.ttl_cache import TTLCache
 from switchyard.db.uow import UnitOfWork
 from switchyard.kernel.errors import FieldError, PreconditionFailed, ValidationFailed, check_version
 from switchyard.kernel.events import DomainEvent
+
+# Parts = ((component sku id, units per kit), ...); empty for a SKU that is no kit.
+Parts = tuple[tuple[str, int], ...]
+_parts = TTLCache("catalog.kit_parts")
+
+
+def parts_of(uow: UnitOfWork, sku_ids: list[str]) -> dict[str, Parts]:
+    """The components of those SKUs that are kits (through the master-data cache)."""
+
+    def load(missing: list[str]) -> dict[str, Parts]:
+        found = uow.repo(SkuRepository).components_of(missing)
+        return {
+            sku_id: tuple((c["sku_id"], c["quantity"]) for c in found.get(sku_id, []))
+            for sku_id in missing
+        }
+
+    return {k: v for k, v in _parts.get_many(uow.conn, sku_ids, load).items() if v}
 
 
 def set_components(

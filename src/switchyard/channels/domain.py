@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from switchyard.channels.release_policy import release_errors
 from switchyard.kernel.errors import FieldError, ValidationFailed
 
 CHANNEL_TYPES = frozenset(
@@ -34,5 +35,8 @@ def validate_channel(values: dict[str, object]) -> None:
         and currency.isupper()
     ):
         errors.append(FieldError("currency", "invalid_currency", "an ISO 4217 code such as EUR"))
+    settings = values.get("settings")
+    if isinstance(settings, dict):
+        errors += release_errors(settings)
     if errors:
         raise ValidationFailed("invalid_channel", "the channel is not valid", errors)

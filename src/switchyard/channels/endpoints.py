@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from switchyard.api import idempotency
 from switchyard.api.deps import ChannelsRead, ChannelsWrite, DbDep
 from switchyard.api.etag import expected_version, set_etag
+from switchyard.api.filters import check_choice, choice_of
 from switchyard.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from switchyard.channels import service
+from switchyard.channels.domain import CHANNEL_TYPES
 from switchyard.channels.repository import ChannelRepository
 from switchyard.channels.schemas import ChannelCreate, ChannelRead, ChannelUpdate
 from switchyard.db.uow import UnitOfWork
@@ -33,8 +37,9 @@ def list_channels(
     principal: ChannelsRead,
     limit: Limit = 50,
     cursor: Cursor = None,
-    type: str | None = None,
+    type: Annotated[str | None, choice_of(CHANNEL_TYPES, "channel type")] = None,
 ) -> Page[ChannelRead]:
+    check_choice("type", type, CHANNEL_TYPES, "a channel type")
     after = decode_cursor(cursor)
 
     def query(uow: UnitOfWork) -> list[ChannelRead]:

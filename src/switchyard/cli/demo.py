@@ -83,6 +83,7 @@ def run(
     # plain echo, not Rich: a terminal-width wrap would break the key and the command
     typer.echo(f"  URL       {url}   (API docs: {url}/docs)")
     typer.echo(f"  admin key {key}")
+    typer.echo(f"  shell     export PORT={port} KEY={key}   (the README's curl flow uses them)")
     typer.echo(f"  try       curl -H 'Authorization: Bearer {key}' '{url}/api/v1/orders?limit=2'")
     typer.echo("  worker    webhooks and housekeeping run in a worker process beside the server\n")
     worker = subprocess.Popen(

@@ -23,6 +23,7 @@ from switchyard.db.uow import UnitOfWork
 from switchyard.inventory import operations, refs, transfers
 from switchyard.inventory import service as inventory
 from switchyard.inventory.availability import availability
+from switchyard.inventory.snapshot import DEFAULT_MAX_REMOVAL_RATIO
 from switchyard.inventory.sync import sync_stock
 from switchyard.inventory.verify import verify as verify_ledger
 from switchyard.kernel.errors import SwitchyardError
@@ -30,6 +31,8 @@ from switchyard.kernel.errors import SwitchyardError
 app = typer.Typer(help=__doc__, no_args_is_help=True)
 console = Console()
 T = TypeVar("T")
+# Per-SKU changes a dry run prints (the API answers up to snapshot.CHANGES_SHOWN).
+CLI_CHANGES_SHOWN = 50
 
 
 def _run(use_case: Callable[[UnitOfWork], T], *, read_only: bool = False) -> T:
@@ -167,7 +170,20 @@ def sync(
     location: str,
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or JSON"),
     mode: str = typer.Option("full", help="full snapshot or delta"),
+    scope: str = typer.Option(
+        None,
+        help="full mode, required: 'location' (SKUs the file omits become 0) or 'listed' "
+        "(only the SKUs in the file change)",
+    ),
     as_of: datetime = typer.Option(None, help="when the snapshot was taken (with offset)"),
+    reference: str = typer.Option(None, help="your document number, on every movement"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="show what would change, change nothing"),
+    force: bool = typer.Option(False, "--force", help="apply even if it removes too much stock"),
+    max_removal_ratio: float = typer.Option(
+        DEFAULT_MAX_REMOVAL_RATIO,
+        help="refuse a full snapshot taking away more than this share of the location's "
+        "on-hand units or SKUs in stock (without --force)",
+    ),
 ) -> None:
     """Apply a stock snapshot (or deltas) from a WMS/ERP/POS export file."""
     items = _read_items(file)
@@ -175,11 +191,31 @@ def sync(
     def use_case(uow: UnitOfWork) -> Any:
         ids = refs.sku_ids(uow, [s for s, _ in items], "items.{i}.sku")
         rows = list(zip(ids, [q for _, q in items], strict=True))
-        return sync_stock(uow, refs.location_id(uow, location), rows, mode=mode, as_of=as_of)
+        return sync_stock(
+            uow,
+            refs.location_id(uow, location),
+            rows,
+            mode=mode,
+            scope=scope,
+            as_of=as_of,
+            reference=reference,
+            dry_run=dry_run,
+            force=force,
+            max_removal_ratio=max_removal_ratio,
+        )
 
-    result = _run(use_case)
+    result = _run(use_case, read_only=dry_run)
+    if dry_run:
+        table = Table("sku", "before", "after", title="Stock sync (dry run: nothing changed)")
+        for change in result.changes[:CLI_CHANGES_SHOWN]:
+            table.add_row(change.sku, str(change.before), str(change.after))
+        console.print(table)
+        more = result.changed - min(len(result.changes), CLI_CHANGES_SHOWN)
+        if more > 0:
+            console.print(f"... and {more} more")
     console.print(
-        f"{result.rows} rows: {result.changed} changed ({result.created} new), "
+        ("dry run, nothing changed: " if dry_run else "")
+        + f"{result.rows} rows: {result.changed} changed ({result.created} new), "
         f"{result.unchanged} unchanged, +{result.units_added}/-{result.units_removed} units"
     )
 

@@ -35,6 +35,7 @@ MASTER_TABLES = frozenset(
         "channels",
         "channel_locations",
         "skus",
+        "kit_components",
         "prices",
         "locations",
         "sourcing_profiles",

@@ -66,6 +66,7 @@ class Fulfillment:
     pickup_code: str | None = None
     pickup_deadline: datetime | None = None
     promised_delivery: date | None = None
+    ship_to_location_id: str | None = None  # ship to store: where the customer collects
     blocked_by: str | None = None  # not stored: why no work may be done now (order held)
     steps: list[Step] = field(default_factory=list)  # not stored: changes since loading
 
@@ -116,6 +117,41 @@ class Fulfillment:
             [FieldError("order_line_id", "unknown_order_line", order_line_id)],
         )
 
+    @property
+    def to_store(self) -> bool:
+        """Ship to store: the parcel goes to a store, where the customer collects it."""
+        return self.ship_to_location_id is not None
+
+    @property
+    def units_at_location(self) -> bool:
+        """Its units have not left the location (they may still be cancelled or amended)."""
+        return self.status in CANCELLABLE and not (
+            self.to_store and self.status == S.READY_FOR_PICKUP
+        )
+
+    def takes_more(self, delivery_method: str, ship_to: str | None = None) -> bool:
+        """Units sourced later at this location may join it: nobody works on it yet."""
+        return (
+            self.status == S.CREATED
+            and self.delivery_method == delivery_method
+            and self.ship_to_location_id == ship_to
+        )
+
+    def add_units(self, items: list[tuple[str, str, int]]) -> list[dict[str, Any]]:
+        """Add (order line id, sku id, quantity) items; returns ``{order_line_id, quantity}``
+        of what was added."""
+        if not self.takes_more(self.delivery_method, self.ship_to_location_id):
+            raise Conflict("not_open", f"fulfillment {self.id} is already {self.status}")
+        added = []
+        for line_id, sku_id, qty in items:
+            found = next((ln for ln in self.lines if ln.order_line_id == line_id), None)
+            if found is None:
+                self.lines.append(FulfillmentLine(line_id, sku_id, qty))
+            else:
+                found.quantity += qty
+            added.append({"order_line_id": line_id, "quantity": qty})
+        return added
+
     def quantities(self) -> dict[str, int]:
         return {ln.order_line_id: ln.quantity for ln in self.lines if ln.quantity > 0}
 
@@ -157,7 +193,14 @@ class Fulfillment:
     def cancel(self, reason: str = "cancelled", note: str | None = None) -> bool:
         if self.status == S.CANCELLED:
             return False
-        if self.status not in CANCELLABLE:
+        at_store = self.to_store and self.status in (S.AT_STORE, S.READY_FOR_PICKUP)
+        if at_store and reason != "not_collected":
+            raise Conflict(
+                "fulfillment_shipped",
+                f"fulfillment {self.id} is at the pickup store: it can only go back to stock"
+                " there as not collected",
+            )
+        if self.status not in CANCELLABLE and not at_store:
             raise Conflict("fulfillment_shipped", f"fulfillment {self.id} has already shipped")
         self.cancel_reason, self.note = reason, note
         self.record(

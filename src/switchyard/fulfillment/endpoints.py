@@ -6,13 +6,14 @@ step is idempotent and takes an optional ``If-Match``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 
 from switchyard.api.deps import DbDep, FulfillmentWrite
 from switchyard.api.deps import FulfillmentRead as FulfillmentReadScope
 from switchyard.api.etag import expected_version
+from switchyard.api.filters import check_choice, choice_of
 from switchyard.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from switchyard.auth.domain import Principal
 from switchyard.db.uow import Database, UnitOfWork
@@ -27,6 +28,7 @@ from switchyard.fulfillment.schemas import (
     ReleaseResultRead,
     ShipConfirm,
 )
+from switchyard.fulfillment.status import STATUSES
 from switchyard.fulfillment.views import answer, present
 
 router = APIRouter(prefix="/fulfillments", tags=["fulfillments"])
@@ -39,11 +41,12 @@ def list_fulfillments(
     limit: Limit = 50,
     cursor: Cursor = None,
     location: str | None = None,
-    status: str | None = None,
+    status: Annotated[str | None, choice_of(STATUSES, "fulfillment status")] = None,
     order_id: str | None = None,
     wave_id: str | None = None,
 ) -> Page[FulfillmentRead]:
     """Oldest first. A 3PL polls ``?location=<its code>&status=released``."""
+    check_choice("status", status, STATUSES, "a fulfillment status")
     after = decode_cursor(cursor)
 
     def query(uow: UnitOfWork) -> list[FulfillmentRead]:

@@ -25,7 +25,12 @@ def _context(
     if order is None or location is None:
         raise not_found("fulfillment", fulfillment_id)
     ship_from = documents.address_lines(location["address"], location["name"])
-    ship_to = documents.address_lines(order.shipping_address)
+    ship_to = documents.address_lines(order.addressed(order.shipping_address))
+    store_id = f.ship_to_location_id
+    store = uow.repo(LocationRepository).get(store_id) if store_id else None
+    if store is not None:  # ship to store: the parcel goes to the store, for the customer
+        who = order.customer_name or order.external_id
+        ship_to = documents.address_lines(store["address"], f"{store['name']} - for {who}")
     return f, {"reference": order.external_id, "placed": order.placed_at}, ship_from, ship_to
 
 

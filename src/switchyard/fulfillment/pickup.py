@@ -1,4 +1,8 @@
-"""Click & collect: ready for pickup with a code for the customer, collection, expiry."""
+"""Click & collect: ready for pickup with a code for the customer, collection, expiry.
+
+Ship to store (a warehouse ships the parcel to the pickup store): the store's staff, whose
+keys may be restricted to the store, make it ready and hand it over; readying a parcel
+that shipped implies it arrived (``at_store``)."""
 
 from __future__ import annotations
 
@@ -24,14 +28,14 @@ def ready_for_pickup(
 ) -> Fulfillment:
     """The units wait at the counter; the event ``fulfillment.ready_for_pickup`` carries
     the pickup code for the channel to give the customer (also on the tracking page)."""
-    order, f = locked(uow, principal, fulfillment_id)
+    order, f = locked(uow, principal, fulfillment_id, at_store=True)
     check_version("fulfillment", expected_version, f.version)
     f.ready_for_pickup(new_pickup_code(), utcnow() + timedelta(days=hold_days))
     return persist(uow, order, f)
 
 
 def picked_up(uow: UnitOfWork, principal: Principal, fulfillment_id: str, code: str) -> Fulfillment:
-    order, f = locked(uow, principal, fulfillment_id)
+    order, f = locked(uow, principal, fulfillment_id, at_store=True)
     f.picked_up(code)
     return persist(uow, order, f)
 

@@ -3,6 +3,8 @@
 A fulfillment is released only when its order passes its holds (an order on hold,
 including a payment hold, is never released); the location then sees it when it polls
 ``GET /fulfillments?status=released`` or hears ``fulfillment.released`` by webhook.
+``release_due`` is the worker's job that releases what each channel's release policy
+(``channels.release_policy``: immediately by default) says is due.
 """
 
 from __future__ import annotations
@@ -11,11 +13,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from switchyard.auth.domain import Principal
+from switchyard.channels.release_policy import release_policy
 from switchyard.db.uow import UnitOfWork
 from switchyard.fulfillment.service import locked, persist
 from switchyard.fulfillment.status import Status
 from switchyard.fulfillment.work_repository import WorkRepository
+from switchyard.kernel.clock import utcnow
 from switchyard.locations.repository import LocationRepository
+
+# Most fulfillments one run of the release job looks at (it runs every few seconds).
+RELEASE_BATCH = 500
 
 
 @dataclass(slots=True)
@@ -66,3 +73,31 @@ def release_many(
             persist(uow, order, f)
             result.released.append(f.id)
     return result
+
+
+def release_due(uow: UnitOfWork, *, now: datetime | None = None, limit: int = RELEASE_BATCH) -> int:
+    """Release the created fulfillments each channel's policy says are due (not those of
+    orders on hold or waiting for payment), at most ``limit`` per channel and run, oldest
+    first; returns how many were released."""
+    now = now or utcnow()
+    repo = uow.repo(WorkRepository)
+    system = Principal.system("release")
+    released = 0
+    for channel_id, settings in repo.channel_release_settings():
+        policy = release_policy(settings)
+        if not policy.automatic:
+            continue
+        after: str | None = None
+        left = limit  # per channel, so one busy channel does not starve the others
+        while left > 0:
+            batch = repo.due_for_release(channel_id, policy.due_before(now), after, min(left, 100))
+            if not batch:
+                break
+            left -= len(batch)
+            after = batch[-1][1]
+            for _, fulfillment_id in batch:
+                order, f = locked(uow, system, fulfillment_id)
+                if not f.blocked_by and f.status == Status.CREATED and f.release():
+                    persist(uow, order, f)
+                    released += 1
+    return released

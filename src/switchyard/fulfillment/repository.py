@@ -25,6 +25,7 @@ _STATE = (
     "pickup_code",
     "pickup_deadline",
     "promised_delivery",
+    "ship_to_location_id",
 )
 _LINE_QTY = ("quantity", "qty_picked", "qty_packed", "qty_short")
 _PACKAGE = (
@@ -80,17 +81,46 @@ class FulfillmentRepository:
             ],
         )
 
+    def open_unreleased(self, order_id: str, location_id: str) -> list[Fulfillment]:
+        """The order's fulfillments at the location nobody works on yet (``created``)."""
+        rows = self.conn.execute(
+            select(fulfillments)
+            .where(F.order_id == order_id, F.location_id == location_id, F.status == "created")
+            .order_by(F.id)
+        ).mappings()
+        return self._load(list(rows))
+
+    def add_lines(self, f: Fulfillment, order_line_ids: Iterable[str]) -> None:
+        """Insert lines that ``f`` gained since loading (``save`` updates the others)."""
+        wanted = set(order_line_ids)
+        if not wanted:
+            return
+        self.conn.execute(
+            insert(fulfillment_lines),
+            [
+                {
+                    "fulfillment_id": f.id,
+                    "order_line_id": ln.order_line_id,
+                    "sku_id": ln.sku_id,
+                    **{q: getattr(ln, q) for q in _LINE_QTY},
+                }
+                for ln in f.lines
+                if ln.order_line_id in wanted
+            ],
+        )
+
     def get(self, fulfillment_id: str) -> Fulfillment | None:
         row = self.conn.execute(select(fulfillments).where(F.id == fulfillment_id)).mappings()
         found = row.first()
         return self._load([found])[0] if found else None
 
-    def location_of(self, fulfillment_id: str) -> tuple[str, str] | None:
-        """(order id, location id) of a fulfillment, to authorise and lock before loading."""
+    def location_of(self, fulfillment_id: str) -> tuple[str, str, str | None] | None:
+        """(order id, location id, ship-to store id) of a fulfillment, to authorise and
+        lock before loading."""
         row = self.conn.execute(
-            select(F.order_id, F.location_id).where(F.id == fulfillment_id)
+            select(F.order_id, F.location_id, F.ship_to_location_id).where(F.id == fulfillment_id)
         ).first()
-        return (row.order_id, row.location_id) if row else None
+        return (row.order_id, row.location_id, row.ship_to_location_id) if row else None
 
     def for_order(self, order_id: str) -> list[Fulfillment]:
         rows = self.conn.execute(
@@ -125,9 +155,12 @@ class FulfillmentRepository:
         if not order_ids:
             return {}
         rows = self.conn.execute(
-            select(orders.c.id, orders.c.external_id, orders.c.shipping_address).where(
-                orders.c.id.in_(order_ids)
-            )
+            select(
+                orders.c.id,
+                orders.c.external_id,
+                orders.c.shipping_address,
+                orders.c.customer_name,
+            ).where(orders.c.id.in_(order_ids))
         ).mappings()
         return {r["id"]: dict(r) for r in rows}
 

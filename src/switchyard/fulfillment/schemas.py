@@ -49,7 +49,11 @@ class FulfillmentRead(BaseModel):
     status: str
     delivery_method: str
     ship_to: dict[str, Any] | None = Field(
-        default=None, description="the shipping address (none for pickups)"
+        default=None,
+        description="the shipping address (none for pickups; the store's for a ship to store)",
+    )
+    ship_to_location_id: str | None = Field(
+        default=None, description="ship to store: the pickup store the parcel goes to"
     )
     carrier: str | None
     tracking_number: str | None
@@ -134,6 +138,15 @@ class ReasonIn(RequestModel):
 
 class PickupReady(RequestModel):
     hold_days: int = Field(default=7, ge=1, le=60, description="days before it is returned")
+
+
+class PickupReadyRead(FulfillmentRead):
+    """The ready-for-pickup answer: the fulfillment and the code the customer collects
+    with, for the store to hand over or print (only here, to keys that may set it ready)."""
+
+    pickup_code: str | None = Field(
+        default=None, description="while it waits at the counter; null once collected"
+    )
 
 
 class PickupConfirm(RequestModel):

@@ -15,7 +15,7 @@ from switchyard.db.uow import UnitOfWork
 from switchyard.fulfillment import effects
 from switchyard.fulfillment.domain import OPEN, Fulfillment, FulfillmentLine, Status
 from switchyard.fulfillment.repository import FulfillmentRepository
-from switchyard.fulfillment.status import CANCELLABLE, PICKUP, SHIP, Step
+from switchyard.fulfillment.status import PICKUP, SHIP, Step
 from switchyard.kernel.clock import utcnow
 from switchyard.kernel.errors import FieldError, ValidationFailed, check_version, not_found
 from switchyard.kernel.events import DomainEvent
@@ -26,7 +26,15 @@ from switchyard.orders.master_data import channel
 from switchyard.orders.repository import OrderRepository
 from switchyard.payments.service import release_needs_payment
 
-__all__ = ["OPEN", "advance", "cancel_open_for", "create_for", "get_fulfillment", "locked"]
+__all__ = [
+    "OPEN",
+    "advance",
+    "cancel_open_for",
+    "create_for",
+    "delivery_for",
+    "get_fulfillment",
+    "locked",
+]
 
 
 def event(
@@ -42,6 +50,16 @@ def event(
     )
 
 
+def delivery_for(order: Order, location_id: str) -> tuple[str, str | None]:
+    """How a fulfillment of ``order`` at ``location_id`` delivers: ``pickup`` at the pickup
+    store itself, else ``ship``; for a pickup order sourced elsewhere (ship to store) also
+    the store the parcel goes to."""
+    collect = order.delivery_method == PICKUP and order.pickup_location_id is not None
+    if collect and location_id == order.pickup_location_id:
+        return PICKUP, None
+    return SHIP, order.pickup_location_id if collect else None
+
+
 def create_for(
     uow: UnitOfWork,
     order: Order,
@@ -50,12 +68,23 @@ def create_for(
     *,
     delivery_method: str = SHIP,
     promised_delivery: date | None = None,
+    merge: bool = True,
+    ship_to_location_id: str | None = None,
 ) -> Fulfillment:
     """A fulfillment at ``location_id`` for (order line id, sku id, quantity) items.
 
     ``delivery_method`` is ``ship`` or ``pickup`` (collected at that location);
     ``promised_delivery`` the date promised to the customer, if sourcing made one.
+    ``merge``: the items join the order's fulfillment at that location that nobody works
+    on yet, if there is one (an order being placed has none: it passes False and saves
+    the query), so amendments and backorder fills do not split the parcel.
+    ``ship_to_location_id``: ship to store, the pickup store the parcel goes to.
     """
+    if merge:
+        repo = uow.repo(FulfillmentRepository)
+        for f in repo.open_unreleased(order.id, location_id):
+            if f.takes_more(delivery_method, ship_to_location_id):
+                return _merge(uow, order, f, items, promised_delivery)
     f = Fulfillment(
         id=new_id("ful"),
         order_id=order.id,
@@ -64,6 +93,7 @@ def create_for(
         lines=[FulfillmentLine(line_id, sku_id, qty) for line_id, sku_id, qty in items],
         delivery_method=delivery_method,
         promised_delivery=promised_delivery,
+        ship_to_location_id=ship_to_location_id,
     )
     uow.repo(FulfillmentRepository).add(f)
     lines = [{"order_line_id": ln.order_line_id, "quantity": ln.quantity} for ln in f.lines]
@@ -73,13 +103,33 @@ def create_for(
     return f
 
 
+def _merge(
+    uow: UnitOfWork,
+    order: Order,
+    f: Fulfillment,
+    items: list[tuple[str, str, int]],
+    promised_delivery: date | None,
+) -> Fulfillment:
+    had = {ln.order_line_id for ln in f.lines}
+    added = f.add_units(items)
+    if promised_delivery and (
+        f.promised_delivery is None or promised_delivery > f.promised_delivery
+    ):
+        f.promised_delivery = promised_delivery  # the parcel leaves when its last units can
+    repo = uow.repo(FulfillmentRepository)
+    repo.save(f)
+    repo.add_lines(f, [ln.order_line_id for ln in f.lines if ln.order_line_id not in had])
+    uow.emit(event(f, order, "fulfillment.lines_added", {"lines": added}))
+    return f
+
+
 def cancel_open_for(uow: UnitOfWork, order: Order) -> list[Fulfillment]:
     """Cancel the order's fulfillments whose units have not left (the order is locked and
     is cancelling its lines and releasing its stock itself)."""
     repo = uow.repo(FulfillmentRepository)
     cancelled = []
     for f in repo.for_order(order.id):
-        if f.status in CANCELLABLE and f.cancel("order_cancelled"):
+        if f.units_at_location and f.cancel("order_cancelled"):
             f.steps.clear()
             repo.save(f)
             uow.emit(event(f, order, "fulfillment.cancelled", {"reason": "order_cancelled"}))
@@ -95,13 +145,17 @@ def get_fulfillment(uow: UnitOfWork, principal: Principal, fulfillment_id: str) 
     return f
 
 
-def locked(uow: UnitOfWork, principal: Principal, fulfillment_id: str) -> tuple[Order, Fulfillment]:
-    """The order (row locked) and the fulfillment, after checking the key's locations."""
+def locked(
+    uow: UnitOfWork, principal: Principal, fulfillment_id: str, *, at_store: bool = False
+) -> tuple[Order, Fulfillment]:
+    """The order (row locked) and the fulfillment, after checking the key's locations
+    (``at_store``: the pickup store of a ship to store may act too)."""
     where = uow.repo(FulfillmentRepository).location_of(fulfillment_id)
     if where is None:
         raise not_found("fulfillment", fulfillment_id)
-    order_id, location_id = where
-    principal.require_location(location_id)
+    order_id, location_id, store_id = where
+    if not (at_store and store_id and principal.can_access_location(store_id)):
+        principal.require_location(location_id)
     order = uow.repo(OrderRepository).get(order_id, lock=True)
     f = uow.repo(FulfillmentRepository).get(fulfillment_id)
     if order is None or f is None:

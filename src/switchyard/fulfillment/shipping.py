@@ -145,8 +145,13 @@ def _late_tracking(f: Fulfillment, carrier: str | None, tracking_number: str | N
 
 
 def deliver(f: Fulfillment, package_ids: list[str] | None, inferred: bool = False) -> bool:
-    """Packages arrived (all of them when none are named); the last one completes it."""
+    """Packages arrived (all of them when none are named); the last one completes it.
+
+    Ship to store: they arrived at the pickup store (``arrived_at_store``, status
+    ``at_store``); the customer has not got them until they collect them."""
     if f.status == S.DELIVERED:
+        return False
+    if f.to_store and f.status in (S.AT_STORE, S.READY_FOR_PICKUP, S.PICKED_UP):
         return False
     f.require_live()
     if f.status in OPEN:
@@ -163,6 +168,15 @@ def deliver(f: Fulfillment, package_ids: list[str] | None, inferred: bool = Fals
         for line, qty in p.items.items():
             quantities[line] = quantities.get(line, 0) + qty
     done = all(p.delivered for p in f.packages)
+    if f.to_store:
+        f.record(
+            S.AT_STORE if done else S.SHIPPED,
+            "arrived_at_store" if done else "partially_arrived_at_store",
+            inferred=inferred,
+            packages=[p.id for p in arrived],
+            store_id=f.ship_to_location_id,
+        )
+        return True
     f.record(
         S.DELIVERED if done else S.SHIPPED,
         None if done else "partially_delivered",
@@ -177,9 +191,17 @@ def ready_for_pickup(f: Fulfillment, code: str, deadline: datetime) -> bool:
     if f.status == S.READY_FOR_PICKUP:
         return False
     f.require_live()
-    if f.delivery_method != PICKUP:
+    if f.to_store:
+        if f.status == S.SHIPPED:  # the store scans it in and puts it on the shelf at once
+            deliver(f, None, inferred=True)
+        if f.status != S.AT_STORE:
+            raise Conflict(
+                "not_at_store",
+                f"fulfillment {f.id} is {f.status}: it must arrive at the store first",
+            )
+    elif f.delivery_method != PICKUP:
         raise Conflict("not_a_pickup", f"fulfillment {f.id} ships; it is not collected")
-    if f.status not in (S.PICKED, S.PACKED):
+    elif f.status not in (S.PICKED, S.PACKED):
         f.require_not_past(S.READY_FOR_PICKUP)
         raise Conflict("not_picked", f"fulfillment {f.id} must be picked first")
     f.pickup_code, f.pickup_deadline = code, deadline

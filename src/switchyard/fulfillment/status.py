@@ -15,6 +15,7 @@ class Status:
     PACKED = "packed"
     SHIPPED = "shipped"
     DELIVERED = "delivered"
+    AT_STORE = "at_store"  # ship to store: the parcel arrived at the pickup store
     READY_FOR_PICKUP = "ready_for_pickup"
     PICKED_UP = "picked_up"
     CANCELLED = "cancelled"
@@ -25,6 +26,7 @@ SHIP, PICKUP = "ship", "pickup"
 DELIVERY_METHODS = (SHIP, PICKUP)
 ORDERED = [S.CREATED, S.RELEASED, S.ACCEPTED, S.PICKING, S.PICKED, S.PACKED, S.SHIPPED, S.DELIVERED]
 RANK = {s: i for i, s in enumerate(ORDERED)} | {S.READY_FOR_PICKUP: 6, S.PICKED_UP: 7}
+RANK[S.AT_STORE] = RANK[S.DELIVERED]  # ship to store: shipped, at_store, ready, picked_up
 OPEN = frozenset(ORDERED[:6])  # nothing has left the location yet
 CANCELLABLE = OPEN | {S.READY_FOR_PICKUP}
 REJECTABLE = frozenset({S.RELEASED, S.ACCEPTED, S.PICKING})

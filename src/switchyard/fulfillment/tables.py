@@ -30,6 +30,8 @@ fulfillments = Table(
     Column("pickup_code", String(12), nullable=True),
     Column("pickup_deadline", UTCDateTime, nullable=True),
     Column("promised_delivery", Date, nullable=True),
+    # Ship to store: the store the parcel goes to, where the customer collects it.
+    Column("ship_to_location_id", String(40), ForeignKey("locations.id"), nullable=True),
     Column("version", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),

@@ -17,12 +17,22 @@ from switchyard.fulfillment.repository import FulfillmentRepository
 from switchyard.fulfillment.schemas import FulfillmentLineRead, FulfillmentRead, PackageRead
 from switchyard.fulfillment.status import PICKUP
 from switchyard.kernel.money import format_amount
+from switchyard.locations.repository import LocationRepository
 
 
 def present(uow: UnitOfWork, found: list[Fulfillment]) -> list[FulfillmentRead]:
     orders = uow.repo(FulfillmentRepository).order_details(sorted({f.order_id for f in found}))
     skus = uow.repo(SkuRepository).by_refs(sorted({ln.sku_id for f in found for ln in f.lines}))
-    return [fulfillment_read(f, orders.get(f.order_id, {}), skus) for f in found]
+    stores = {
+        sid: uow.repo(LocationRepository).get(sid)
+        for sid in sorted({f.ship_to_location_id for f in found if f.ship_to_location_id})
+    }
+    return [
+        fulfillment_read(
+            f, orders.get(f.order_id, {}), skus, stores.get(f.ship_to_location_id or "")
+        )
+        for f in found
+    ]
 
 
 def answer(
@@ -41,8 +51,23 @@ def answer(
     return read
 
 
+def _ship_to(f: Fulfillment, order: dict[str, Any], store: dict[str, Any] | None) -> Any:
+    if store is not None:  # ship to store
+        address = store.get("address") or {}
+        return {**address, "name": address.get("name") or store["name"]}
+    if f.delivery_method == PICKUP or order.get("shipping_address") is None:
+        return None
+    address = dict(order["shipping_address"])
+    if not address.get("name") and order.get("customer_name"):
+        address["name"] = order["customer_name"]  # whom the parcel is for
+    return address
+
+
 def fulfillment_read(
-    f: Fulfillment, order: dict[str, Any], skus: dict[str, dict[str, Any]]
+    f: Fulfillment,
+    order: dict[str, Any],
+    skus: dict[str, dict[str, Any]],
+    store: dict[str, Any] | None = None,
 ) -> FulfillmentRead:
     return FulfillmentRead(
         id=f.id,
@@ -51,7 +76,8 @@ def fulfillment_read(
         location_id=f.location_id,
         status=f.status,
         delivery_method=f.delivery_method,
-        ship_to=order.get("shipping_address") if f.delivery_method != PICKUP else None,
+        ship_to=_ship_to(f, order, store),
+        ship_to_location_id=f.ship_to_location_id,
         carrier=f.carrier,
         tracking_number=f.tracking_number,
         version=f.version,

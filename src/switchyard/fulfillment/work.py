@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from switchyard.auth.domain import Principal
+from switchyard.catalog.kits import parts_of
 from switchyard.catalog.repository import SkuRepository
 from switchyard.db.uow import UnitOfWork
 from switchyard.fulfillment.domain import Fulfillment
@@ -106,20 +107,24 @@ def wave_view(
         wave_id=wave_id,
     )
     open_ = [f for f in members if f.status == Status.PICKING]
-    sku_ids = sorted({ln.sku_id for f in open_ for ln in f.lines})
+    kits = parts_of(uow, sorted({ln.sku_id for f in open_ for ln in f.lines}))
+    # A kit is picked as its components: (sku id, units per kit line unit).
+    wanted = {ln.sku_id: kits.get(ln.sku_id) or ((ln.sku_id, 1),) for f in open_ for ln in f.lines}
+    sku_ids = sorted({sku for parts in wanted.values() for sku, _ in parts})
     skus = {r["id"]: r for r in uow.repo(SkuRepository).by_refs(sku_ids).values()}
     items = [
         PickItem(
             f.id,
             ln.order_line_id,
-            ln.sku_id,
-            skus[ln.sku_id]["sku"],
-            skus[ln.sku_id]["barcode"],
-            ln.quantity - ln.qty_picked,
+            sku,
+            skus[sku]["sku"],
+            skus[sku]["barcode"],
+            (ln.quantity - ln.qty_picked) * per,
         )
         for f in open_
         for ln in f.lines
         if ln.quantity > ln.qty_picked
+        for sku, per in wanted[ln.sku_id]
     ]
     zones = pick_list(items, uow.repo(WorkRepository).slots(wave["location_id"], sku_ids))
     return {

@@ -8,13 +8,14 @@ from fastapi.responses import JSONResponse
 
 from switchyard.api import idempotency
 from switchyard.api.deps import DbDep, FulfillmentRead, FulfillmentWrite
-from switchyard.api.etag import expected_version
+from switchyard.api.etag import expected_version, set_etag
 from switchyard.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from switchyard.db.uow import UnitOfWork
 from switchyard.events.repository import EventRepository
 from switchyard.fulfillment import pickup, release, service, shipments, work
 from switchyard.fulfillment import schemas as s
-from switchyard.fulfillment.views import answer
+from switchyard.fulfillment.status import Status
+from switchyard.fulfillment.views import answer, present
 from switchyard.fulfillment.work_repository import WorkRepository
 from switchyard.fulfillment.work_schemas import SlotRead, SlotsPut, WaveCreate, WaveRead
 from switchyard.orders.schemas import EventRead
@@ -103,7 +104,7 @@ def scan(
     )
 
 
-@router.post("/fulfillments/{fulfillment_id}/ready-for-pickup", response_model=s.FulfillmentRead)
+@router.post("/fulfillments/{fulfillment_id}/ready-for-pickup", response_model=s.PickupReadyRead)
 def ready_for_pickup(
     fulfillment_id: str,
     request: Request,
@@ -111,17 +112,23 @@ def ready_for_pickup(
     db: DbDep,
     principal: FulfillmentWrite,
     body: s.PickupReady | None = None,
-) -> s.FulfillmentRead:
-    """Waiting at the counter; a pickup code is generated for the customer (in the
-    ``fulfillment.ready_for_pickup`` event and on the tracking page)."""
+) -> s.PickupReadyRead:
+    """Waiting at the counter; a pickup code is generated for the customer. The answer
+    carries it for the store (``fulfillment:write`` at the location; asking again gives
+    the same code); the channel gets it in the ``fulfillment.ready_for_pickup`` event and
+    the customer on the tracking page. Other answers never show it."""
     days = (body or s.PickupReady()).hold_days
     version = expected_version(request)
-    return answer(
-        db,
-        principal,
-        response,
-        lambda uow: pickup.ready_for_pickup(uow, principal, fulfillment_id, days, version),
-    )
+
+    def use_case(uow: UnitOfWork) -> s.PickupReadyRead:
+        f = pickup.ready_for_pickup(uow, principal, fulfillment_id, days, version)
+        waiting = f.status == Status.READY_FOR_PICKUP
+        read = present(uow, [f])[0]
+        return s.PickupReadyRead(**dict(read), pickup_code=f.pickup_code if waiting else None)
+
+    read = db.run(principal.actor, use_case)
+    set_etag(response, read.version)
+    return read
 
 
 @router.post("/fulfillments/{fulfillment_id}/picked-up", response_model=s.FulfillmentRead)

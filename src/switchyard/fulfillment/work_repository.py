@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
+from switchyard.channels.tables import channels
 from switchyard.db.crud import insert_for
 from switchyard.fulfillment.tables import (
     fulfillments,
@@ -16,6 +17,7 @@ from switchyard.fulfillment.tables import (
     pick_waves,
     tracking_events,
 )
+from switchyard.orders.tables import orders
 
 F, P = fulfillments.c, packages.c
 W, SL, T = pick_waves.c, pick_slots.c, tracking_events.c
@@ -45,6 +47,30 @@ class WorkRepository:
             query = query.where(F.created_at < created_before)
         if unwaved:
             query = query.where(F.wave_id.is_(None))
+        return [(r.order_id, r.id) for r in self.conn.execute(query.order_by(F.id).limit(limit))]
+
+    def channel_release_settings(self) -> list[tuple[str, dict[str, Any]]]:
+        """(channel id, settings) of every channel."""
+        rows = self.conn.execute(select(channels.c.id, channels.c.settings).order_by(channels.c.id))
+        return [(r.id, r.settings or {}) for r in rows]
+
+    def due_for_release(
+        self, channel_id: str, created_before: datetime, after_id: str | None, limit: int
+    ) -> list[tuple[str, str]]:
+        """(order id, fulfillment id) of a channel's ``created`` fulfillments made before
+        ``created_before`` whose order is not on hold, oldest first, after ``after_id``."""
+        query = (
+            select(F.order_id, F.id)
+            .join(orders, orders.c.id == F.order_id)
+            .where(
+                F.status == "created",
+                F.created_at < created_before,
+                orders.c.channel_id == channel_id,
+                orders.c.held_since.is_(None),
+            )
+        )
+        if after_id is not None:
+            query = query.where(F.id > after_id)
         return [(r.order_id, r.id) for r in self.conn.execute(query.order_by(F.id).limit(limit))]
 
     def overdue_pickups(self, now: datetime, limit: int) -> list[tuple[str, str]]:

@@ -22,6 +22,7 @@ MOVEMENT_KINDS = frozenset(
         "return",
         "cycle_count",
         "external_sync",
+        "short_pick",
     }
 )
 # Most units one balance holds: below the 4-byte integer columns hold (2**31 - 1).
@@ -29,6 +30,9 @@ MAX_STOCK = 2_000_000_000
 POLICIES = frozenset({"deny", "backorder", "preorder"})
 OPEN, WAITING, PREORDER = "open", "waiting", "preorder"
 CONSUMED, RELEASED, EXPIRED = "consumed", "released", "expired"
+RESERVATION_STATUSES = frozenset({OPEN, WAITING, PREORDER, CONSUMED, RELEASED, EXPIRED})
+TRANSFER_STATUSES = frozenset({"in_transit", "received"})
+PURCHASE_ORDER_STATUSES = frozenset({"open", "received", "cancelled"})
 
 Pair = tuple[str, str]  # (sku_id, location_id)
 

@@ -36,6 +36,27 @@ def adjust(
     )
 
 
+def write_off_short_pick(
+    uow: UnitOfWork, sku_id: str, location_id: str, quantity: int, reference: str
+) -> int:
+    """A picker did not find ``quantity`` units the books said were there: they leave
+    on_hand (movement ``short_pick``), so the location does not offer them again; a later
+    cycle count brings back any that turn up. Returns the units written off (never more
+    than on hand)."""
+    level = uow.repo(StockRepository).lock(sku_id, location_id)
+    units = min(quantity, level.on_hand if level else 0)
+    if units > 0:
+        change_on_hand(
+            uow,
+            (sku_id, location_id),
+            -units,
+            "short_pick",
+            reason="not found when picking",
+            reference=reference,
+        )
+    return units
+
+
 def cycle_count(
     uow: UnitOfWork,
     sku_id: str,

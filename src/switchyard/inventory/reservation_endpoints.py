@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from switchyard.api import idempotency
 from switchyard.api.deps import DbDep, InventoryRead, InventoryWrite, InventoryWriteWhole
+from switchyard.api.filters import check_choice, choice_of
 from switchyard.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from switchyard.db.uow import UnitOfWork
 from switchyard.inventory import holds, refs
+from switchyard.inventory.domain import RESERVATION_STATUSES
 from switchyard.inventory.reservation_repository import ReservationRepository
 from switchyard.inventory.reservation_schemas import (
     HoldCreate,
@@ -52,8 +55,9 @@ def list_reservations(
     order_id: str | None = None,
     sku: str | None = None,
     location: str | None = None,
-    status: str | None = None,
+    status: Annotated[str | None, choice_of(RESERVATION_STATUSES, "reservation status")] = None,
 ) -> Page[ReservationRead]:
+    check_choice("status", status, RESERVATION_STATUSES, "a reservation status")
     after = decode_cursor(cursor)
 
     def query(uow: UnitOfWork) -> list[ReservationRead]:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 
 from switchyard.db import pending_writes
 from switchyard.inventory.domain import EXPIRED, OPEN, PREORDER, WAITING, Pair
-from switchyard.inventory.tables import reservations
+from switchyard.inventory.tables import purchase_order_lines, purchase_orders, reservations
 
 R = reservations.c
 
@@ -28,6 +29,26 @@ class ReservationRepository:
 
     def for_hold(self, hold_id: str) -> list[dict[str, Any]]:
         query = select(reservations).where(R.hold_id == hold_id).order_by(R.id)
+        return [dict(r) for r in self.conn.execute(query).mappings()]
+
+    def preorders(self, order_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Per order line of these orders: units preordered against purchase orders
+        (``quantity``) and the latest ETA among those purchase orders (``expected_at``)."""
+        if not order_ids:
+            return []
+        pol, po = purchase_order_lines.c, purchase_orders.c
+        query = (
+            select(
+                R.order_id,
+                R.order_line_id,
+                func.sum(R.quantity).label("quantity"),
+                func.max(po.eta).label("expected_at"),
+            )
+            .join(purchase_order_lines, pol.id == R.supply_line_id)
+            .join(purchase_orders, po.id == pol.purchase_order_id)
+            .where(R.order_id.in_(sorted(set(order_ids))), R.status == PREORDER)
+            .group_by(R.order_id, R.order_line_id)
+        )
         return [dict(r) for r in self.conn.execute(query).mappings()]
 
     def for_order(self, order_id: str) -> list[dict[str, Any]]:

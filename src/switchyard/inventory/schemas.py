@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
 from switchyard.api.fields import Count, PatchModel, Quantity, RequestModel, SignedQuantity, Version
+from switchyard.inventory.snapshot import CHANGES_SHOWN, DEFAULT_MAX_REMOVAL_RATIO
 
 Ref = Field(min_length=1, max_length=100, description="id or code")
 Reference = Field(default=None, max_length=100, description="your document number")
@@ -79,29 +80,79 @@ class MovementRead(BaseModel):
 
 class SyncItem(RequestModel):
     sku: str = Ref
-    quantity: Count
+    quantity: SignedQuantity = Field(
+        description="full mode: the counted on_hand (0 or more); delta mode: a signed change"
+    )
 
 
 class SyncCreate(RequestModel):
     location: str = Ref
-    mode: str = Field(default="full", description="full snapshot or signed deltas")
+    mode: str = Field(
+        default="full",
+        description="`full`: a snapshot of counted on_hand (needs `scope`); "
+        "`delta`: signed changes of the listed SKUs",
+    )
+    scope: Literal["location", "listed"] | None = Field(
+        default=None,
+        description="What a full snapshot covers; required in full mode (422 `invalid_sync`, "
+        "field `scope`, code `scope_required`, without it). `location`: every SKU at the "
+        "location; SKUs held there but absent from `items` are counted as 0. `listed`: only "
+        "the SKUs in `items` are set; every other balance is left alone. Delta mode: omit "
+        "it (or `listed`).",
+    )
     as_of: AwareDatetime | None = Field(
-        default=None, description="when the snapshot was taken (full mode)"
+        default=None,
+        description="when the snapshot was taken (full mode): movements recorded since are "
+        "kept on top of the counted figures",
     )
     reference: str | None = Reference
+    dry_run: bool = Field(
+        default=False,
+        description="Compute and answer exactly what this sync would do (the same result, "
+        "or the same refusal) and change nothing: no balance, movement or event. Not stored "
+        "under an Idempotency-Key.",
+    )
+    max_removal_ratio: float = Field(
+        default=DEFAULT_MAX_REMOVAL_RATIO,
+        ge=0,
+        le=1,
+        description="Full mode: refuse (409 `snapshot_removes_too_much`) a snapshot that "
+        "would take away more than this share of the location's on-hand units, or zero more "
+        "than this share of its SKUs in stock.",
+    )
+    force: bool = Field(
+        default=False,
+        description="apply a full snapshot even when it removes more than `max_removal_ratio`",
+    )
     items: list[SyncItem] = Field(max_length=50_000)
+
+
+class SyncChangeRead(BaseModel):
+    sku_id: str
+    sku: str = Field(description="the SKU code")
+    before: int = Field(description="on_hand before the sync")
+    after: int = Field(description="on_hand after it")
 
 
 class SyncRead(BaseModel):
     location_id: str
     mode: str
+    scope: str | None = Field(description="full mode: `location` or `listed`; delta: null")
+    dry_run: bool = Field(description="true: nothing was changed; this is what would be")
     rows: int
     changed: int
     created: int
     unchanged: int
     units_added: int
     units_removed: int
-    shorted: list[str]
+    skus_zeroed: int = Field(description="SKUs that had stock and have none after")
+    units_on_hand: int = Field(description="on_hand of the whole location before the sync")
+    shorted: list[str] = Field(description="SKU ids whose reservations fell short")
+    changes: list[SyncChangeRead] = Field(
+        description=f"per-SKU changes, biggest first, at most {CHANGES_SHOWN} "
+        "(the counts cover them all)"
+    )
+    changes_truncated: bool = Field(description="more SKUs changed than `changes` lists")
 
 
 class LineIn(RequestModel):

@@ -12,18 +12,42 @@ from switchyard.kernel.errors import Conflict, FieldError, ValidationFailed
 
 
 def consume(
-    uow: UnitOfWork, order_line_id: str, location_id: str, quantity: int, reference: str
+    uow: UnitOfWork,
+    order_line_id: str,
+    location_id: str,
+    quantity: int,
+    reference: str,
+    parts: tuple[tuple[str, int], ...] = (),
 ) -> None:
-    """A shipment left: the line's reservation there shrinks and on_hand goes down."""
+    """A shipment left: the line's reservation there shrinks and on_hand goes down.
+
+    ``parts``: the line is a kit of these (component sku id, units per kit); ``quantity``
+    kits left, so each component's reservation gives ``quantity`` x its units."""
     if quantity <= 0:
         raise ValidationFailed(
             "invalid_quantity",
             "quantity must be positive",
             [FieldError("quantity", "not_positive", "at least 1")],
         )
+    rows = uow.repo(ReservationRepository).open_for_line(order_line_id, location_id)
+    if not parts:
+        _consume(uow, order_line_id, location_id, rows, quantity, reference)
+        return
+    for sku_id, per in parts:
+        mine = [r for r in rows if r["sku_id"] == sku_id]
+        _consume(uow, order_line_id, location_id, mine, quantity * per, reference)
+
+
+def _consume(
+    uow: UnitOfWork,
+    order_line_id: str,
+    location_id: str,
+    rows: list[dict],
+    quantity: int,
+    reference: str,
+) -> None:
     now = utcnow()
     res = uow.repo(ReservationRepository)
-    rows = res.open_for_line(order_line_id, location_id)
     held = sum(r["quantity"] for r in rows)
     if held < quantity:
         raise Conflict(

@@ -113,7 +113,15 @@ def count_stock(
 
 @router.post("/sync", response_model=SyncRead)
 def sync(body: SyncCreate, request: Request, db: DbDep, principal: InventoryWrite) -> JSONResponse:
-    """Bulk sync from a WMS/ERP/POS: a full snapshot of a location, or deltas."""
+    """Bulk sync from a WMS/ERP/POS: a full snapshot of a location, or deltas.
+
+    A full snapshot states its `scope`: `location` (SKUs it omits are counted as 0) or
+    `listed` (only its SKUs change). One that would take away more than
+    `max_removal_ratio` of the location's on-hand units, or zero more than that share of
+    its SKUs in stock, is refused with 409 `snapshot_removes_too_much` (the figures in the
+    problem) unless `force` is true; nothing is changed then. `dry_run: true` answers
+    what the sync would do, refusal included, and changes nothing.
+    """
 
     def use_case(uow: UnitOfWork) -> SyncRead:
         location_id = refs.location_id(uow, body.location)
@@ -121,10 +129,22 @@ def sync(body: SyncCreate, request: Request, db: DbDep, principal: InventoryWrit
         ids = refs.sku_ids(uow, [i.sku for i in body.items], "items.{i}.sku")
         items = list(zip(ids, [i.quantity for i in body.items], strict=True))
         result = sync_stock(
-            uow, location_id, items, mode=body.mode, as_of=body.as_of, reference=body.reference
+            uow,
+            location_id,
+            items,
+            mode=body.mode,
+            scope=body.scope,
+            as_of=body.as_of,
+            reference=body.reference,
+            dry_run=body.dry_run,
+            force=body.force,
+            max_removal_ratio=body.max_removal_ratio,
         )
         return SyncRead(**asdict(result))
 
+    if body.dry_run:  # writes nothing, so there is nothing to replay: no Idempotency-Key
+        result = db.run(principal.actor, use_case, read_only=True)
+        return JSONResponse(result.model_dump(mode="json"))
     return idempotency.create(request, db, principal, body, use_case, status_code=200)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -10,10 +10,12 @@ from fastapi.responses import JSONResponse
 from switchyard.api import idempotency
 from switchyard.api.deps import DbDep, InventoryRead, InventoryWrite, InventoryWriteWhole
 from switchyard.api.etag import expected_version, set_etag
+from switchyard.api.filters import check_choice, choice_of
 from switchyard.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from switchyard.auth.domain import Principal
 from switchyard.db.uow import UnitOfWork
 from switchyard.inventory import refs, supply, transfers
+from switchyard.inventory.domain import PURCHASE_ORDER_STATUSES, TRANSFER_STATUSES
 from switchyard.inventory.schemas import (
     LineIn,
     PurchaseOrderCreate,
@@ -67,8 +69,9 @@ def list_transfers(
     limit: Limit = 50,
     cursor: Cursor = None,
     location: str | None = None,
-    status: str | None = None,
+    status: Annotated[str | None, choice_of(TRANSFER_STATUSES, "transfer status")] = None,
 ) -> Page[TransferRead]:
+    check_choice("status", status, TRANSFER_STATUSES, "a transfer status")
     after = decode_cursor(cursor)
 
     def query(uow: UnitOfWork) -> list[TransferRead]:
@@ -132,8 +135,11 @@ def list_purchase_orders(
     limit: Limit = 50,
     cursor: Cursor = None,
     location: str | None = None,
-    status: str | None = None,
+    status: Annotated[
+        str | None, choice_of(PURCHASE_ORDER_STATUSES, "purchase order status")
+    ] = None,
 ) -> Page[PurchaseOrderRead]:
+    check_choice("status", status, PURCHASE_ORDER_STATUSES, "a purchase order status")
     after = decode_cursor(cursor)
 
     def query(uow: UnitOfWork) -> list[PurchaseOrderRead]:

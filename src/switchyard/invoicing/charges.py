@@ -9,8 +9,9 @@ Pure functions of the order, no storage.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from switchyard.invoicing.domain import share_of
 from switchyard.invoicing.taxes import (
@@ -126,10 +127,29 @@ def price_shipment(
     )
 
 
-def payable_total(order: Order, settings: dict[str, Any], country: str | None) -> Decimal:
-    """Gross amount of the whole order (open lines and shipping), tax included."""
+@dataclass(frozen=True, slots=True)
+class OrderTax:
+    """The tax the invoices of a whole order charge (open lines and shipping).
+
+    ``basis`` is ``order`` when the order carries its own ``taxes`` (``rate`` is then
+    their effective rate), else ``channel_rate``: the channel's rate for ``country``.
+    ``included``: the prices already contain it, so it does not add to the total.
+    ``total`` is what the invoices add up to, tax included (what payments cover).
+    """
+
+    amount: Decimal
+    rate: Decimal
+    basis: Literal["order", "channel_rate"]
+    country: str | None
+    included: bool
+    total: Decimal
+
+
+def order_tax(order: Order, settings: dict[str, Any], country: str | None) -> OrderTax:
+    """The order's tax priced as its invoices price it (``price_shipment``), as if it were
+    invoiced in one shipment: split shipments round per line, so may differ by cents."""
     if order.taxes > 0:
-        return order.total
+        return OrderTax(order.taxes, effective_rate(order), "order", country, False, order.total)
     charges = [
         Charge(
             ln.id,
@@ -145,4 +165,16 @@ def payable_total(order: Order, settings: dict[str, Any], country: str | None) -
     if order.shipping_charge > 0:
         charges.append(Charge(None, None, SHIPPING, 1, order.shipping_charge))
     lines = price_shipment(order, charges, settings, country, ZERO)
-    return sum((ln.gross for ln in lines), ZERO)
+    return OrderTax(
+        sum((ln.tax for ln in lines), ZERO),
+        rate_for(country, settings),
+        "channel_rate",
+        country,
+        prices_include_tax(settings),
+        sum((ln.gross for ln in lines), ZERO),
+    )
+
+
+def payable_total(order: Order, settings: dict[str, Any], country: str | None) -> Decimal:
+    """Gross amount of the whole order (open lines and shipping), tax included."""
+    return order_tax(order, settings, country).total

@@ -140,7 +140,8 @@ def _seller(
 
 
 def _buyer(order: Order) -> dict[str, Any]:
-    address = order.billing_address or order.shipping_address or {}
+    """The billing address (else the shipping one), named: the customer if it names nobody."""
+    address = order.addressed(order.billing_address or order.shipping_address)
     return {**address, "email": order.email}
 
 

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from switchyard.api import idempotency
 from switchyard.api.deps import DbDep, LocationsRead, LocationsWrite
 from switchyard.api.etag import expected_version, set_etag
+from switchyard.api.filters import check_choice, choice_of
 from switchyard.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from switchyard.db.uow import UnitOfWork
 from switchyard.locations import service
+from switchyard.locations.domain import LOCATION_TYPES
 from switchyard.locations.repository import LocationRepository
 from switchyard.locations.schemas import LocationCreate, LocationRead, LocationUpdate
 
@@ -33,9 +37,10 @@ def list_locations(
     principal: LocationsRead,
     limit: Limit = 50,
     cursor: Cursor = None,
-    type: str | None = None,
+    type: Annotated[str | None, choice_of(LOCATION_TYPES, "location type")] = None,
     active: bool | None = None,
 ) -> Page[LocationRead]:
+    check_choice("type", type, LOCATION_TYPES, "a location type")
     after = decode_cursor(cursor)
     rows = db.run(
         principal.actor,

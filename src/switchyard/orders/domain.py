@@ -61,6 +61,14 @@ class Order:
     def on_hold(self) -> bool:
         return self.held_since is not None
 
+    def addressed(self, address: dict[str, Any] | None) -> dict[str, Any]:
+        """``address`` naming whom it is for: the customer's name when it names nobody
+        (what labels, packing slips and invoices print)."""
+        found = dict(address or {})
+        if not found.get("name") and self.customer_name:
+            found["name"] = self.customer_name
+        return found
+
     @property
     def subtotal(self) -> Decimal:
         return sum((line.amount for line in self.lines), Decimal(0))

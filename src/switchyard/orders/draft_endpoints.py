@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from switchyard.api import idempotency
 from switchyard.api.deps import DbDep, OrdersReadWhole, OrdersWrite
 from switchyard.api.etag import expected_version, set_etag
+from switchyard.api.filters import check_choice, choice_of
 from switchyard.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from switchyard.channels.repository import ChannelRepository
 from switchyard.db.uow import UnitOfWork
@@ -52,10 +53,11 @@ def list_drafts(
     principal: OrdersReadWhole,
     limit: Limit = 50,
     cursor: Cursor = None,
-    status: str | None = None,
+    status: Annotated[str | None, choice_of(drafts.DRAFT_STATUSES, "draft status")] = None,
     channel: str | None = None,
 ) -> Page[DraftRead]:
-    """Newest first; ``status`` is open, placed or discarded."""
+    """Newest first."""
+    check_choice("status", status, drafts.DRAFT_STATUSES, "a draft status")
     before = decode_cursor(cursor)
 
     def query(uow: UnitOfWork) -> list[DraftRead]:
@@ -124,12 +126,14 @@ def place_draft(
     body: DraftPlace | None = None,
 ) -> JSONResponse:
     """Validate and place the draft as an order (exactly once: placing it again is 409
-    ``draft_already_placed``). Honours ``Idempotency-Key``."""
+    ``draft_already_placed``). The order's ``external_id`` is the one sent here, else the
+    draft's, else the draft id; one the channel already sent is 409 ``order_exists``.
+    Honours ``Idempotency-Key``."""
     body = body or DraftPlace()
     version = expected_version(request, body.version)
 
     def use_case(uow: UnitOfWork) -> OrderCreated:
-        order = drafts.place_draft(uow, draft_id, version)
+        order = drafts.place_draft(uow, draft_id, version, body.external_id)
         view = full_view(uow, order, placed_now=True)
         return OrderCreated(**view, tracking_token=order.tracking_token)
 

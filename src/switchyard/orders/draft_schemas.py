@@ -36,6 +36,13 @@ class DraftUpdate(OrderFields, PatchModel):
 
 class DraftPlace(RequestModel):
     version: Version | None = Field(default=None, description="alternative to If-Match")
+    external_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="the channel's order id for the order; instead of the draft's "
+        "(which defaults to the draft's id). 409 `order_exists` if the channel has it",
+    )
 
 
 class DraftRead(BaseModel):

@@ -4,7 +4,9 @@ A draft holds the order body as drafted so far; nothing is validated beyond type
 nothing is reserved until it is placed. Placing runs the same placement as
 ``POST /orders`` (validation, holds, reservation) in the same transaction that marks the
 draft placed, so a draft becomes exactly one order. The order's external id defaults to
-the draft's id.
+the draft's id; the place request may give one instead. Either way a channel's order id
+is taken once: placing a draft under one the channel already sent is 409 ``order_exists``,
+as for ``POST /orders``.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from switchyard.orders.input_checks import require_storable
 from switchyard.orders.schemas import OrderCreate
 from switchyard.orders.service import channel_by_ref
 from switchyard.placement.place import place_order
+
+DRAFT_STATUSES = frozenset({"open", "placed", "discarded"})
 
 
 def _event(
@@ -111,10 +115,14 @@ def discard_draft(uow: UnitOfWork, draft_id: str, expected_version: int | None) 
     uow.emit(_event(row, "draft_order.discarded", {}))
 
 
-def place_draft(uow: UnitOfWork, draft_id: str, expected_version: int | None) -> Order:
+def place_draft(
+    uow: UnitOfWork, draft_id: str, expected_version: int | None, external_id: str | None = None
+) -> Order:
+    """Place the draft as an order whose external id is ``external_id``, else the draft's
+    own, else the draft's id."""
     row = _open_draft(uow, draft_id, expected_version)
     body = {**row["content"], "channel": row["channel_id"]}
-    body["external_id"] = body.get("external_id") or row["id"]
+    body["external_id"] = external_id or body.get("external_id") or row["id"]
     try:
         cmd = OrderCreate.model_validate(body)
     except ValidationError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -10,18 +11,18 @@ from fastapi.responses import JSONResponse
 from switchyard.api import idempotency
 from switchyard.api.deps import DbDep, OrdersRead, OrdersWrite
 from switchyard.api.etag import expected_version, set_etag
+from switchyard.api.filters import check_choice, choice_of
 from switchyard.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from switchyard.catalog.repository import SkuRepository
 from switchyard.channels.repository import ChannelRepository
 from switchyard.db.uow import UnitOfWork
 from switchyard.events.repository import EventRepository
-from switchyard.kernel.errors import FieldError, ValidationFailed
 from switchyard.locations.repository import LocationRepository
 from switchyard.orders import service, visibility
 from switchyard.orders.batch import place_batch
 from switchyard.orders.domain import OrderStatus
 from switchyard.orders.holds_domain import check_hold_type
-from switchyard.orders.read_model import full_view, order_view
+from switchyard.orders.read_model import full_view, list_views
 from switchyard.orders.repository import OrderRepository
 from switchyard.orders.schemas import (
     BatchRead,
@@ -85,7 +86,7 @@ def search_orders(
     principal: OrdersRead,
     limit: Limit = 50,
     cursor: Cursor = None,
-    status: str | None = None,
+    status: Annotated[str | None, choice_of(STATUSES, "order status")] = None,
     channel: str | None = None,
     email: str | None = None,
     phone: str | None = None,
@@ -100,12 +101,7 @@ def search_orders(
     """Newest first. ``channel``, ``sku`` and ``location`` take a code or an id; ``phone``
     matches the E.164 form orders store (``+4930...``); times without a zone are UTC."""
     before = decode_cursor(cursor)
-    if status is not None and status not in STATUSES:
-        raise ValidationFailed(
-            "invalid_status",
-            f"'{status}' is not an order status",
-            [FieldError("query.status", "invalid_choice", ", ".join(sorted(STATUSES)))],
-        )
+    check_choice("status", status, STATUSES, "an order status")
     if hold_type is not None:
         check_hold_type(hold_type, "query.hold_type", system=True)
     wanted_phone = (to_e164(phone.strip(), None) or phone.strip()) if phone else None
@@ -137,7 +133,7 @@ def search_orders(
             limit=limit,
             **refs,
         )
-        return [OrderRead(**order_view(o)) for o in orders]
+        return [OrderRead(**view) for view in list_views(uow, orders)]
 
     return page_of(db.run(principal.actor, query, read_only=True), limit, lambda o: [o.id])
 

@@ -12,7 +12,6 @@ from switchyard.db.uow import UnitOfWork
 from switchyard.fulfillment import service as fulfillment
 from switchyard.fulfillment.domain import Fulfillment
 from switchyard.fulfillment.repository import FulfillmentRepository
-from switchyard.fulfillment.status import CANCELLABLE
 from switchyard.inventory import service as inventory
 from switchyard.orders.domain import Order
 
@@ -20,7 +19,25 @@ from switchyard.orders.domain import Order
 def open_fulfillments(uow: UnitOfWork, order: Order) -> list[Fulfillment]:
     """The order's fulfillments whose units have not left their location."""
     found = uow.repo(FulfillmentRepository).for_order(order.id)
-    return [f for f in found if f.status in CANCELLABLE]
+    return [f for f in found if f.units_at_location]
+
+
+def unstarted_lines(uow: UnitOfWork, order: Order) -> set[str]:
+    """Lines whose open fulfillments nobody works on yet (all ``created``), counting every
+    fulfillment that shares a line with them: ``free_lines`` of these cancels no parcel a
+    location has started."""
+    fuls = open_fulfillments(uow, order)
+    lines = {ln.order_line_id for f in fuls for ln in f.lines}
+    started: set[str] = set()
+    grew = True
+    while grew:  # a line is started if any fulfillment connected to it is
+        grew = False
+        for f in fuls:
+            held = {ln.order_line_id for ln in f.lines}
+            if (f.status != "created" or held & started) and not held <= started:
+                started |= held
+                grew = True
+    return lines - started
 
 
 def cancel(uow: UnitOfWork, order: Order, found: list[Fulfillment], reason: str) -> None:

@@ -57,12 +57,14 @@ def on_backorder_allocated(uow: UnitOfWork, event: DomainEvent) -> None:
             },
         )
     )
+    method, to_store = fulfillment.delivery_for(order, data["location_id"])
     fulfillment.create_for(
         uow,
         order,
         data["location_id"],
         [(line.id, line.sku_id, data["quantity"])],
-        delivery_method=order.delivery_method,
+        delivery_method=method,
+        ship_to_location_id=to_store,
     )
 
 
@@ -99,8 +101,9 @@ def on_reservation_shorted(uow: UnitOfWork, event: DomainEvent) -> None:
     )
     items = [(lid, sku, qty) for lid, (sku, qty) in sorted(held.items()) if qty > 0]
     if items:
+        method, to_store = fulfillment.delivery_for(order, location_id)
         fulfillment.create_for(
-            uow, order, location_id, items, delivery_method=order.delivery_method
+            uow, order, location_id, items, delivery_method=method, ship_to_location_id=to_store
         )
 
 

@@ -10,7 +10,7 @@ from switchyard.customers.repository import CustomerRepository
 from switchyard.db.uow import UnitOfWork
 from switchyard.kernel.errors import not_found
 from switchyard.orders import visibility
-from switchyard.orders.read_model import order_view
+from switchyard.orders.read_model import list_views
 from switchyard.orders.repository import OrderRepository
 from switchyard.orders.schemas import OrderRead
 
@@ -34,6 +34,6 @@ def customer_orders(
             before_id=before[0] if before else None,
             limit=limit,
         )
-        return [OrderRead(**order_view(o)) for o in orders]
+        return [OrderRead(**view) for view in list_views(uow, orders)]
 
     return page_of(db.run(principal.actor, query, read_only=True), limit, lambda o: [o.id])

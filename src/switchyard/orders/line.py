@@ -144,6 +144,15 @@ class OrderLine:
         self.qty_delivered += quantity
         self.check()
 
+    def not_collected(self, quantity: int) -> None:
+        """Shipped to the pickup store, never collected: the customer will not get them."""
+        if quantity <= 0 or quantity > self.qty_shipped - self.qty_delivered:
+            raise self._refuse("over_cancellation", f"{quantity} were not waiting at the store")
+        self.qty_shipped -= quantity
+        self.qty_allocated -= quantity
+        self.qty_cancelled += quantity
+        self.check()
+
     def return_(self, quantity: int) -> None:
         if quantity <= 0 or self.qty_returned + quantity > self.qty_shipped:
             raise self._refuse("over_return", "more returned than shipped")

@@ -2,7 +2,9 @@
 
 Moving an order between shipping and pickup (or to another pickup location) re-sources
 every unshipped unit: its open fulfillments are cancelled, reservations released and the
-units reserved again where the new delivery method needs them.
+units reserved again where the new delivery method needs them. A shipping address that
+moves the parcel (another country, postal code or city) re-sources the units nobody works
+on yet, so the profile can choose the location that now serves the customer best.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from switchyard.kernel.errors import FieldError, ValidationFailed
 from switchyard.orders.amendments import REASON, Change, amend
 from switchyard.orders.checks import resolve_pickup
 from switchyard.orders.domain import Order
-from switchyard.orders.fulfillment_sync import free_lines
+from switchyard.orders.fulfillment_sync import free_lines, unstarted_lines
 from switchyard.orders.input_checks import require_storable
 
 FIELDS = ("shipping_address", "billing_address", "phone", "po_number", "notes", "attributes")
@@ -29,6 +31,18 @@ def _pickup_id(uow: UnitOfWork, ref: str | None) -> str:
             [FieldError("pickup_location", "unknown_pickup_location", str(ref))],
         )
     return str(payload["pickup_location_id"])
+
+
+def _moved(before: dict[str, Any] | None, after: dict[str, Any]) -> bool:
+    """Does the shipping address change where the parcel goes (not just a name or line)?"""
+    if "shipping_address" not in after:
+        return False
+    new = after["shipping_address"] or {}
+    old = before or {}
+    return any(
+        str(old.get(k) or "").strip().lower() != str(new.get(k) or "").strip().lower()
+        for k in ("country_code", "postal_code", "city")
+    )
 
 
 def update_order(
@@ -62,6 +76,11 @@ def update_order(
             moved = {ln.id for ln in order.lines if ln.unshipped > 0}
             freed = free_lines(uow, order, moved, REASON)
             order.delivery_method, order.pickup_location_id = method, pickup
+            reserve = [order.line(lid) for lid in sorted(freed)]
+        elif method == "ship" and _moved(before.get("shipping_address"), after):
+            # A new destination may have a better location: units nobody works on yet are
+            # sourced again (the engine may well choose the same place).
+            freed = free_lines(uow, order, unstarted_lines(uow, order), REASON)
             reserve = [order.line(lid) for lid in sorted(freed)]
         if not after:
             return None

@@ -1,4 +1,11 @@
-"""Shapes an order, its fulfillments and its active holds for the API."""
+"""Shapes an order, its fulfillments and its active holds for the API.
+
+Also the tax its invoices will charge (``invoicing.estimate``): a read model, used by
+endpoints only, so it may show what a context above ``orders`` works out. And preorders:
+a line's waiting units are ``backordered`` whether they wait for stock or for a purchase
+order; ``preorder`` says how many wait for a purchase order and when it is expected (the
+reservations know, read only for orders with waiting units).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,8 @@ from typing import Any
 from switchyard.auth.domain import Principal
 from switchyard.db.uow import UnitOfWork
 from switchyard.fulfillment.repository import FulfillmentRepository
+from switchyard.inventory.reservation_repository import ReservationRepository
+from switchyard.invoicing.estimate import estimated_tax, estimated_taxes
 from switchyard.kernel.money import format_amount
 from switchyard.orders.domain import Order
 from switchyard.orders.hold_repository import HoldRepository
@@ -25,10 +34,39 @@ def hold_view(h: Hold) -> dict[str, Any]:
     }
 
 
+def preorders_of(uow: UnitOfWork, orders: list[Order]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per order id, per line id: ``quantity`` preordered and ``expected_at`` (its
+    purchase orders' latest ETA). Only orders with waiting units are looked up."""
+    waiting = [o.id for o in orders if any(ln.qty_backordered for ln in o.lines)]
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in uow.repo(ReservationRepository).preorders(waiting):
+        found.setdefault(row["order_id"], {})[row["order_line_id"]] = {
+            "quantity": int(row["quantity"]),
+            "expected_at": row["expected_at"],
+        }
+    return found
+
+
+def _preorder(lines: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    if not lines:
+        return None
+    return {
+        "quantity": sum(p["quantity"] for p in lines.values()),
+        "expected_at": max(p["expected_at"] for p in lines.values()),
+    }
+
+
 def order_view(
-    order: Order, fulfillments: list[Any] | None = None, holds: list[Hold] | None = None
+    order: Order,
+    fulfillments: list[Any] | None = None,
+    holds: list[Hold] | None = None,
+    tax: dict[str, Any] | None = None,
+    preorders: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """``tax``: what ``invoicing.estimate`` says the invoices will charge; ``preorders``:
+    per line id, what ``preorders_of`` found."""
     money = order.currency
+    preorders = preorders or {}
     return {
         "id": order.id,
         "channel_id": order.channel_id,
@@ -43,6 +81,8 @@ def order_view(
         "shipping_charge": format_amount(order.shipping_charge, money),
         "taxes": format_amount(order.taxes, money),
         "total": format_amount(order.total, money),
+        "estimated_tax": tax,
+        "preorder": _preorder(preorders),
         "delivery_method": order.delivery_method,
         "pickup_location_id": order.pickup_location_id,
         "shipping_address": order.shipping_address,
@@ -60,11 +100,12 @@ def order_view(
                 "id": ln.id,
                 "line_no": ln.line_no,
                 "sku": ln.sku,
-                "quantity": ln.quantity,
+                "quantity": ln.open_quantity,
                 "unit_price": format_amount(ln.unit_price, money),
                 "discount": format_amount(ln.discount, money),
                 "amount": format_amount(ln.amount, money),
                 "status": ln.status,
+                "preorder": preorders.get(ln.id),
                 "quantities": ln.snapshot(),
             }
             for ln in order.lines
@@ -97,4 +138,13 @@ def full_view(
     fulfillments = repo.added_for(order.id) if placed_now else repo.for_order(order.id)
     if seen_by is not None:
         fulfillments = own_fulfillments(seen_by, fulfillments)
-    return order_view(order, fulfillments, holds)
+    preorders = preorders_of(uow, [order]).get(order.id)
+    return order_view(order, fulfillments, holds, estimated_tax(uow, order), preorders)
+
+
+def list_views(uow: UnitOfWork, orders: list[Order]) -> list[dict[str, Any]]:
+    """The list view of each order: without fulfillments and holds, with its tax and
+    preorders."""
+    taxes = estimated_taxes(uow, orders)
+    preorders = preorders_of(uow, orders)
+    return [order_view(o, tax=taxes[o.id], preorders=preorders.get(o.id)) for o in orders]

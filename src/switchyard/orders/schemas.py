@@ -76,15 +76,28 @@ class OrderCancel(RequestModel):
     version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
+class PreorderRead(BaseModel):
+    """Units waiting for a purchase order rather than for stock (``backordered`` in the
+    quantities and the status): they ship when it arrives, so no cut-off applies."""
+
+    quantity: int = Field(description="units preordered")
+    expected_at: datetime = Field(description="when the (last) purchase order is expected")
+
+
 class OrderLineRead(BaseModel):
     id: str
     line_no: int
     sku: str
-    quantity: int
+    quantity: int = Field(
+        description="units the customer gets: ordered less cancelled (`quantities` itemises)"
+    )
     unit_price: str
     discount: str
     amount: str
     status: str
+    preorder: PreorderRead | None = Field(
+        default=None, description="set while some of its units are preordered"
+    )
     quantities: dict[str, int]
 
 
@@ -105,6 +118,26 @@ class HoldSummary(BaseModel):
     placed_by: str
 
 
+class EstimatedTax(BaseModel):
+    """The tax the order's invoices will charge, worked out the way they will."""
+
+    amount: str = Field(description="tax on the open lines and shipping")
+    rate: str = Field(description="percent; for basis `order` the taxes' effective rate")
+    basis: Literal["order", "channel_rate"] = Field(
+        description="`order`: the `taxes` sent with the order; `channel_rate`: the "
+        "channel's rate for `country` (settings.tax_rates, else the standard VAT rate, "
+        "else settings.default_tax_rate)"
+    )
+    country: str | None = Field(description="the destination the rate is for")
+    included_in_prices: bool = Field(
+        description="the prices already contain the tax (settings.prices_include_tax)"
+    )
+    total: str = Field(
+        description="what the invoices add up to, tax included (what payments cover); "
+        "invoices of split shipments round per line and may differ by cents"
+    )
+
+
 class OrderRead(BaseModel):
     id: str
     channel_id: str
@@ -117,8 +150,18 @@ class OrderRead(BaseModel):
     currency: str
     subtotal: str
     shipping_charge: str
-    taxes: str
-    total: str
+    taxes: str = Field(description="the taxes sent with the order (0: see `estimated_tax`)")
+    total: str = Field(description="line amounts + shipping_charge + taxes")
+    estimated_tax: EstimatedTax | None = Field(
+        default=None,
+        description="the tax the invoices will charge; null while the channel's tax "
+        "settings cannot be used",
+    )
+    preorder: PreorderRead | None = Field(
+        default=None,
+        description="set while units of the order wait for a purchase order (the lines' "
+        "total, and the latest expected)",
+    )
     delivery_method: str
     pickup_location_id: str | None
     shipping_address: dict[str, Any] | None

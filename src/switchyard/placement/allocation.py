@@ -7,6 +7,10 @@ its log and delivery promise. By default it is all or nothing (409
 ``insufficient_stock`` naming the lines it could not source); with ``partial=True`` it
 reserves what the profile can source and the caller treats the rest under the backorder
 policies (``placement.stock``).
+
+A kit line is sourced as its components, kept together at one location whatever the
+profile says (a kit is packed as one unit), and reserved as components; the order line,
+its fulfillment and documents show the kit.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from switchyard.catalog.kits import Parts, parts_of
 from switchyard.channels.repository import ChannelRepository
 from switchyard.db.uow import UnitOfWork
 from switchyard.inventory import service as inventory
@@ -36,7 +41,68 @@ class Allocation:
     line_id: str
     sku_id: str
     location_id: str
-    quantity: int
+    quantity: int  # units of the line's SKU (kits, for a kit)
+    parts: Parts = ()  # a kit's components reserved: (sku id, units)
+
+    def reservations(self, order_id: str) -> list[inventory.ReservationRequest]:
+        """What to reserve: the SKU itself, or a kit's components."""
+        wanted = self.parts or ((self.sku_id, self.quantity),)
+        return [
+            inventory.ReservationRequest(sku, self.location_id, units, order_id, self.line_id)
+            for sku, units in wanted
+        ]
+
+
+# A kit line goes to the engine as one line per component, ``<line id>~<component id>``,
+# grouped so that they ship together from one location (a kit is packed as one unit).
+_PART = "~"
+
+
+def engine_lines(
+    demands: list[Demand], kits: dict[str, Parts]
+) -> tuple[list[tuple[str, str, int]], list[tuple[str, ...]]]:
+    """The engine's lines for ``demands`` (kits as their components) and the kit groups."""
+    lines: list[tuple[str, str, int]] = []
+    bundles: list[tuple[str, ...]] = []
+    for d in demands:
+        parts = kits.get(d.sku_id)
+        if not parts:
+            lines.append((d.line_id, d.sku_id, d.quantity))
+            continue
+        ids = tuple(f"{d.line_id}{_PART}{sku}" for sku, _ in parts)
+        lines += [(i, sku, d.quantity * per) for i, (sku, per) in zip(ids, parts, strict=True)]
+        bundles.append(ids)
+    return lines, bundles
+
+
+def fold(
+    sourced: list[tuple[str, str, str, int]], demands: list[Demand], kits: dict[str, Parts]
+) -> list[Allocation]:
+    """The engine's (line id, sku, location, units) back as allocations of order lines: a
+    kit's components at one location make as many whole kits as the scarcest allows."""
+    by_line = {d.line_id: d for d in demands}
+    plain: list[Allocation] = []
+    units: dict[tuple[str, str], dict[str, int]] = {}
+    for line_id, sku, location_id, qty in sourced:
+        if _PART not in line_id:
+            plain.append(Allocation(line_id, sku, location_id, qty))
+            continue
+        kit_line = line_id.split(_PART, 1)[0]
+        got = units.setdefault((kit_line, location_id), {})
+        got[sku] = got.get(sku, 0) + qty
+    for (line_id, location_id), got in units.items():
+        d = by_line[line_id]
+        parts = kits[d.sku_id]
+        whole = min(got.get(sku, 0) // per for sku, per in parts)
+        if whole > 0:
+            reserved = tuple((sku, whole * per) for sku, per in parts)
+            plain.append(Allocation(line_id, d.sku_id, location_id, whole, reserved))
+    return plain
+
+
+def kit_parts(uow: UnitOfWork, demands: list[Demand]) -> dict[str, Parts]:
+    """The components of the kits among ``demands``' SKUs."""
+    return parts_of(uow, sorted({d.sku_id for d in demands}))
 
 
 def candidate_locations(uow: UnitOfWork, channel_id: str) -> list[str]:
@@ -99,22 +165,22 @@ def allocate(
     """
     if not demands:
         return []
-    lines = [(d.line_id, d.sku_id, d.quantity) for d in demands]
+    kits = kit_parts(uow, demands)
+    lines, bundles = engine_lines(demands, kits)
     excluded = sorted(set(exclude))
     for attempt in range(3):
         sourced = decisions.decide(
-            uow, order_id, channel_id, lines, order=order, only=locations, exclude=excluded
+            uow, order_id, channel_id, lines, order=order, only=locations, exclude=excluded,
+            bundles=bundles,
+        )  # fmt: skip
+        allocations = fold(
+            [(a.line_id, a.sku, a.location_id, a.quantity) for a in sourced.decision.allocations],
+            demands,
+            kits,
         )
-        allocations = [
-            Allocation(a.line_id, a.sku, a.location_id, a.quantity)
-            for a in sourced.decision.allocations
-        ]
         if not partial and sourced.decision.unsourced:
             raise insufficient(shortfall(demands, allocations))
-        requests = [
-            inventory.ReservationRequest(a.sku_id, a.location_id, a.quantity, order_id, a.line_id)
-            for a in allocations
-        ]
+        requests = [r for a in allocations for r in a.reservations(order_id)]
         late = at_commit and not sourced.decision.unsourced
         try:  # no savepoint needed: a refused reserve leaves every balance as it was
             inventory.reserve(uow, requests, at_commit=late)

@@ -67,8 +67,10 @@ def decide(
     only: Iterable[str] | None = None,
     exclude: Iterable[str] = (),
     now: datetime | None = None,
+    bundles: Sequence[tuple[str, ...]] = (),
 ) -> Sourced:
-    """Source ``lines`` (order line id, SKU id, quantity) of an order; nothing changes."""
+    """Source ``lines`` (order line id, SKU id, quantity) of an order; nothing changes.
+    ``bundles``: groups of those lines that must come from one location (kits)."""
     now = now or utcnow()
     if order is None:
         order = uow.repo(OrderRepository).get(order_id)
@@ -85,8 +87,9 @@ def decide(
     )
     ledger = Ledger.from_levels(levels, locations, respect_safety_stock=True)
     request, destination = request_for(
-        uow, order_id, channel_id, lines, order=order, locations=locations, exclude=exclude, now=now
-    )
+        uow, order_id, channel_id, lines, order=order, locations=locations, exclude=exclude,
+        now=now, bundles=bundles,
+    )  # fmt: skip
     decision = source_order(request, locations, ledger, setup.profile, setup.cost_model)
     return Sourced(setup, request, locations, decision, destination, now)
 
@@ -101,6 +104,7 @@ def request_for(
     locations: list[Location],
     exclude: Iterable[str] = (),
     now: datetime,
+    bundles: Sequence[tuple[str, ...]] = (),
 ) -> tuple[OrderRequest, dict[str, Any]]:
     """The engine's request for these lines of an order, and where it goes."""
     pickup = order.pickup_location_id if order and order.delivery_method == "pickup" else None
@@ -124,6 +128,7 @@ def request_for(
         delivery="pickup" if pickup else "ship",
         pickup_location_id=pickup,
         kits=kits_of(order.attributes if order else {}, described),
+        bundles=tuple(bundles),
         excluded_location_ids=frozenset(exclude),
         placed_at=now,
     )

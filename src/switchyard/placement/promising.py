@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from switchyard.db.uow import UnitOfWork
+from switchyard.fulfillment.service import delivery_for
 from switchyard.kernel.clock import utcnow
 from switchyard.kernel.events import DomainEvent
 from switchyard.locations.repository import LocationRepository
@@ -67,7 +68,8 @@ def decision_promise(
     for s in decision.shipments:
         kind = kinds[s.location_id]
         p = by_loc.get(s.location_id)
-        ready = promise.ready_at if kind == "pickup_in_store" else None
+        # The pickup time includes the transfer for a ship to store, too.
+        ready = promise.ready_at if kind in ("pickup_in_store", "ship_to_store") else None
         within = p.order_within if p else None
         fulfilments.append(
             {
@@ -102,15 +104,17 @@ def decision_promise(
     }
 
 
-def fulfilment_terms(uow: UnitOfWork, order: Order, location_id: str) -> tuple[str, date | None]:
-    """How a fulfillment at ``location_id`` delivers (``pickup`` at the pickup store,
-    else ``ship``, a transfer to the store included) and the date it promises."""
-    pickup = order.delivery_method == "pickup" and location_id == order.pickup_location_id
-    method = "pickup" if pickup else "ship"
+def fulfilment_terms(
+    uow: UnitOfWork, order: Order, location_id: str
+) -> tuple[str, date | None, str | None]:
+    """How a fulfillment at ``location_id`` delivers (``pickup`` at the pickup store, else
+    ``ship``), the date it promises, and for a ship to store (a pickup order sourced
+    elsewhere) the store the parcel goes to."""
+    method, to_store = delivery_for(order, location_id)
     _, promise = uow.state(InFlight).decisions.get(order.id, ("", {}))
     entry = _entry(promise, location_id)
     deliver_by = entry.get("deliver_by") if entry else None
-    return method, date.fromisoformat(deliver_by) if deliver_by else None
+    return method, date.fromisoformat(deliver_by) if deliver_by else None, to_store
 
 
 def _entry(promise: dict[str, Any], location_id: str) -> dict[str, Any] | None:

@@ -21,7 +21,7 @@ from switchyard.orders.domain import Order, OrderLine
 from switchyard.orders.hold_repository import HoldRepository
 from switchyard.orders.holds_domain import Hold
 from switchyard.orders.repository import OrderRepository
-from switchyard.placement import allocation, decisions, stock
+from switchyard.placement import allocation, decisions, exclusions, stock
 from switchyard.sourcing.repository import SourcingRepository
 
 HOLD_TYPE = "sourcing"
@@ -79,8 +79,9 @@ def _what_there_is(
         for ln in lines
         if ln.unallocated > 0
     ]
+    banned = set(exclude) | exclusions.excluded_for(uow, order, [d.line_id for d in demands])
     found = allocation.allocate(
-        uow, order.id, order.channel_id, demands, order=order, exclude=exclude, partial=True
+        uow, order.id, order.channel_id, demands, order=order, exclude=banned, partial=True
     )
     for a in found:
         order.line(a.line_id).allocate(a.quantity)

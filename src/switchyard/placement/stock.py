@@ -20,7 +20,8 @@ from switchyard.inventory.backorders import reserve_with_policy
 from switchyard.inventory.supply_repository import SupplyRepository
 from switchyard.kernel.errors import Conflict, FieldError
 from switchyard.orders.domain import Order, OrderLine
-from switchyard.placement import allocation, promising
+from switchyard.placement import allocation, exclusions, promising
+from switchyard.placement.in_flight import InFlight
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,8 @@ def allocate_lines(
     at_commit: bool = False,
 ) -> Placement:
     """Reserve every unallocated unit of ``lines`` (or let it wait, as policies allow),
-    never at the ``exclude`` locations; ``at_commit``: see ``allocation.allocate``."""
+    never at the ``exclude`` locations nor at those excluded for these lines
+    (``placement.exclusions``); ``at_commit``: see ``allocation.allocate``."""
     index = {ln.id: i for i, ln in enumerate(order.lines)}
     demands = [
         allocation.Demand(index[ln.id], ln.id, ln.sku_id, ln.unallocated)
@@ -59,6 +61,10 @@ def allocate_lines(
     ]
     if not demands:
         return Placement()
+    # Locations that handed any of these lines back are never asked again (until cleared).
+    exclude = sorted(
+        set(exclude or ()) | exclusions.excluded_for(uow, order, [d.line_id for d in demands])
+    )
     where = [order.pickup_location_id] if order.pickup_location_id else None
     if exclude:
         where = where or allocation.candidate_locations(uow, order.channel_id)
@@ -74,7 +80,13 @@ def allocate_lines(
     )  # fmt: skip
     short = allocation.shortfall(demands, done.allocations)
     if short:
-        policies = {d.sku_id: inventory.policy_for(uow, order.channel_id, d.sku_id) for d in short}
+        kits = allocation.kit_parts(uow, short)  # a kit waits for no stock: its parts do
+        policies = {
+            d.sku_id: "deny"
+            if d.sku_id in kits
+            else inventory.policy_for(uow, order.channel_id, d.sku_id)
+            for d in short
+        }
         denied = [d for d in short if policies[d.sku_id] == "deny"]
         if denied:
             raise allocation.insufficient(denied)
@@ -207,10 +219,12 @@ def record(uow: UnitOfWork, order: Order, done: Placement, *, cause: str) -> Non
             for w in done.waiting
         ]
         uow.emit(order.event("order.backordered", {"cause": cause, "lines": waiting}))
+    placing = order.id in uow.state(InFlight).new_orders  # it has no fulfillments yet
     for location_id, group in sorted(by_location.items()):
         items = [(a.line_id, a.sku_id, a.quantity) for a in group]
         # Sourcing call site: a transfer to the pickup store ships; the promised date.
-        method, promised = promising.fulfilment_terms(uow, order, location_id)
+        method, promised, to_store = promising.fulfilment_terms(uow, order, location_id)
         fulfillment.create_for(
-            uow, order, location_id, items, delivery_method=method, promised_delivery=promised
-        )
+            uow, order, location_id, items, delivery_method=method, promised_delivery=promised,
+            merge=not placing, ship_to_location_id=to_store,
+        )  # fmt: skip

@@ -8,8 +8,10 @@ from fastapi.responses import JSONResponse
 from switchyard.api import idempotency
 from switchyard.api.deps import DbDep, RulesRead, RulesWrite
 from switchyard.api.etag import expected_version, set_etag
+from switchyard.api.filters import check_choice, choice_of
 from switchyard.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from switchyard.db.uow import UnitOfWork
+from switchyard.orders.validation.company_rules import KINDS
 from switchyard.rules import service
 from switchyard.rules.repository import RuleRepository
 from switchyard.rules.schemas import RuleCreate, RuleRead, RuleUpdate
@@ -40,9 +42,10 @@ def list_rules(
     channel: Annotated[
         str | None, Query(description="channel code or id, or 'global' for rules of all")
     ] = None,
-    kind: str | None = None,
+    kind: Annotated[str | None, choice_of(KINDS, "rule kind")] = None,
     active: bool | None = None,
 ) -> Page[RuleRead]:
+    check_choice("kind", kind, KINDS, "a rule kind")
     after = decode_cursor(cursor)
 
     def query(uow: UnitOfWork) -> list[dict[str, Any]]:

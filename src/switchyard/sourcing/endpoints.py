@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from switchyard.api import idempotency
 from switchyard.api.deps import DbDep, SourcingRead, SourcingWrite
 from switchyard.api.etag import expected_version, set_etag
+from switchyard.api.filters import check_choice, choice_of
 from switchyard.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from switchyard.db.uow import UnitOfWork
 from switchyard.sourcing import location_settings, profiles
@@ -25,6 +26,7 @@ from switchyard.sourcing.schemas import (
 )
 
 router = APIRouter(prefix="/sourcing", tags=["sourcing"])
+PROFILE_STATUSES = ("draft", "active", "retired")
 
 
 @router.post("/profiles", status_code=201, response_model=ProfileRead)
@@ -50,8 +52,9 @@ def list_profiles(
     limit: Limit = 50,
     cursor: Cursor = None,
     channel: str | None = None,
-    status: Literal["draft", "active", "retired"] | None = None,
+    status: Annotated[str | None, choice_of(PROFILE_STATUSES, "profile status")] = None,
 ) -> Page[ProfileRead]:
+    check_choice("status", status, PROFILE_STATUSES, "a profile status")
     after = decode_cursor(cursor)
 
     def query(uow: UnitOfWork) -> list[ProfileRead]:

@@ -93,6 +93,8 @@ class OrderRequest:
     delivery: DeliveryMethod = "ship"
     pickup_location_id: str | None = None
     kits: tuple[tuple[str, ...], ...] = ()
+    # Groups that come from one location whatever the profile says: a kit SKU's components.
+    bundles: tuple[tuple[str, ...], ...] = ()
     excluded_location_ids: frozenset[str] = frozenset()
     placed_at: datetime | None = None
     promised_by: date | None = None
@@ -111,7 +113,13 @@ class OrderRequest:
         for n, kit in enumerate(self.kits):
             if not set(kit) <= known:
                 errors.append(FieldError(f"kits.{n}", "unknown_line", "kit names a missing line"))
-        if len({line_id for kit in self.kits for line_id in kit}) != sum(map(len, self.kits)):
+        for n, bundle in enumerate(self.bundles):
+            if not set(bundle) <= known:
+                errors.append(
+                    FieldError(f"bundles.{n}", "unknown_line", "bundle names a missing line")
+                )
+        groups = [*self.kits, *self.bundles]
+        if len({line_id for kit in groups for line_id in kit}) != sum(map(len, groups)):
             errors.append(FieldError("kits", "overlapping_kits", "a line is in two kits"))
         if self.delivery == "pickup" and not self.pickup_location_id:
             errors.append(FieldError("pickup_location_id", "required", "pickup needs a store"))

@@ -27,6 +27,9 @@ from switchyard.sourcing.search import assign
 
 @dataclass(frozen=True, slots=True)
 class PromiseOption:
+    """One choice. ``preorder``: some units wait for incoming supply, the last expected
+    at ``expected_at``; such an option has no ``order_within`` (no cut-off to beat)."""
+
     kind: Literal["cheapest", "fastest", "pickup"]
     label: str
     cost: Decimal
@@ -35,6 +38,11 @@ class PromiseOption:
     locations: tuple[str, ...]
     order_within: timedelta | None = None
     ready_at: datetime | None = None
+    expected_at: datetime | None = None
+
+    @property
+    def preorder(self) -> bool:
+        return self.expected_at is not None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +56,8 @@ class PromiseOption:
                 int(self.order_within.total_seconds() // 60) if self.order_within else None
             ),
             "ready_at": self.ready_at.isoformat() if self.ready_at else None,
+            "preorder": self.preorder,
+            "expected_at": self.expected_at.isoformat() if self.expected_at else None,
         }
 
 
@@ -117,9 +127,14 @@ def _delivery(
     promise = promise_order(decision, request, locations, cost_model, now, carrier, supplies)
     if promise.deliver_by is None:
         return None
-    within = min((p.order_within for p in promise.shipments if p.order_within), default=None)
+    expected = max((p.expected_at for p in promise.shipments if p.expected_at), default=None)
+    within = None
+    if expected is None:  # a cut-off only counts when ordering now ships sooner
+        within = min((p.order_within for p in promise.shipments if p.order_within), default=None)
     label = f"delivered {promise.deliver_by.strftime('%A %d %B')}"
-    if within is not None:
+    if expected is not None:
+        label = f"preorder, {label}"
+    elif within is not None:
         hours, rest = divmod(int(within.total_seconds()) // 60, 60)
         label = f"order within {hours} h {rest} min, {label}"
     return PromiseOption(
@@ -130,6 +145,7 @@ def _delivery(
         promise.deliver_by,
         tuple(s.location_code for s in decision.shipments),
         order_within=within,
+        expected_at=expected,
     )
 
 

@@ -106,7 +106,7 @@ def build_problem(
         [[index[i] for i in kit] for kit in request.kits if len(kit) > 1]
         if profile.keep_kits_together
         else []
-    )
+    ) + [[index[i] for i in bundle] for bundle in request.bundles]
     in_kit = {n for kit in kits for n in kit}
     return Problem(
         request=request,

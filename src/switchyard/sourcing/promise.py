@@ -3,7 +3,9 @@
 A shipment leaves on its location's ship-by date (cut-off in local time, processing
 days, holidays, handling days) and arrives after the carrier's transit days for its
 distance zone, counted on the carrier's calendar. Backordered lines are promised from
-the first incoming supply that covers them; pickups get a ready time at the store.
+the first incoming supply that covers them (a preorder: it ships when the supply is
+``expected_at``, whenever it is ordered, so it has no cut-off to order within); pickups
+get a ready time at the store.
 """
 
 from __future__ import annotations
@@ -27,12 +29,16 @@ DEFAULT_CARRIER = BusinessCalendar("UTC")  # delivers Monday to Friday
 
 @dataclass(frozen=True, slots=True)
 class ShipmentPromise:
+    """``order_within``: time left to order for this ship-by date (before the cut-off);
+    None for shipments ``from_supply``, which wait for stock ``expected_at``."""
+
     location_id: str
     ship_by: date
     deliver_by: date
     transit_days: int
     order_within: timedelta | None = None
     from_supply: bool = False
+    expected_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +62,15 @@ def promise_shipment(
     carrier: BusinessCalendar = DEFAULT_CARRIER,
     from_supply: bool = False,
 ) -> ShipmentPromise:
+    """Ships from ``location`` with goods ready at ``ready_at``: the order time, or for
+    ``from_supply`` when the supply arrives (then no cut-off applies to ordering)."""
     ship = ship_date(location, ready_at)
     deliver = carrier.add_working_days(ship.ship_by, transit_days)
-    return ShipmentPromise(
-        location.id, ship.ship_by, deliver, transit_days, ship.order_within, from_supply
-    )
+    if from_supply:
+        return ShipmentPromise(
+            location.id, ship.ship_by, deliver, transit_days, None, True, ready_at
+        )
+    return ShipmentPromise(location.id, ship.ship_by, deliver, transit_days, ship.order_within)
 
 
 def promise_order(

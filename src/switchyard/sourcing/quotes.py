@@ -1,5 +1,6 @@
 """Promise options before ordering (``GET /promise``): what a shopper can choose for a
 basket and a destination, with dates, cost and a sentence, counting expected supply.
+With no option, ``reasons`` says why (``no_option``: no stock, too far, filtered out).
 
 Read-only: nothing is reserved. ``at`` replaces the clock, so answers can be reproduced.
 """
@@ -17,6 +18,7 @@ from switchyard.kernel.errors import FieldError, ValidationFailed
 from switchyard.sourcing import adapter
 from switchyard.sourcing.ledger import Ledger
 from switchyard.sourcing.model import OrderLine, OrderRequest
+from switchyard.sourcing.no_option import reasons_for_no_option
 from switchyard.sourcing.options import promise_options
 from switchyard.sourcing.profiles import channel_row
 
@@ -32,7 +34,7 @@ def promise(
     """Delivery and pickup options for ``skus`` (codes or ids) sent to ``address``."""
     now = at or utcnow()
     channel = channel_row(uow, channel_ref, "query.channel")
-    wanted = _lines(uow, skus, quantities)
+    wanted, codes = _lines(uow, skus, quantities)
     point = adapter.place_address(uow, address)
     if point is None:
         raise ValidationFailed(
@@ -65,15 +67,24 @@ def promise(
     options = promise_options(
         request, locations, ledger, setup.profile, setup.cost_model, now, supplies=supplies
     )
+    reasons = []
+    if not options:
+        reasons = reasons_for_no_option(
+            request, locations, ledger, setup.profile, setup.cost_model, supplies, codes
+        )
     shown = {k: v for k, v in address.items() if v}
     return {
         "at": now,
         "destination": point.as_dict() | shown,
         "options": [option.as_dict() for option in options],
+        "reasons": reasons,
     }
 
 
-def _lines(uow: UnitOfWork, skus: list[str], quantities: list[int]) -> list[tuple[str, int]]:
+def _lines(
+    uow: UnitOfWork, skus: list[str], quantities: list[int]
+) -> tuple[list[tuple[str, int]], dict[str, str]]:
+    """(SKU id, quantity) per distinct SKU asked for, and each id's SKU code."""
     if not skus:
         raise ValidationFailed(
             "invalid_promise_request",
@@ -97,4 +108,4 @@ def _lines(uow: UnitOfWork, skus: list[str], quantities: list[int]) -> list[tupl
     totals: dict[str, int] = {}
     for ref, qty in zip(skus, quantities or [1] * len(skus), strict=True):
         totals[found[ref]["id"]] = totals.get(found[ref]["id"], 0) + qty
-    return list(totals.items())
+    return list(totals.items()), {row["id"]: row["sku"] for row in found.values()}

@@ -18,6 +18,7 @@ from switchyard.orders.tables import orders
 from switchyard.sourcing.tables import (
     sourcing_active_profiles,
     sourcing_decisions,
+    sourcing_exclusions,
     sourcing_fulfillments,
     sourcing_location_settings,
     sourcing_order_promises,
@@ -30,6 +31,7 @@ D = sourcing_decisions.c
 SF = sourcing_fulfillments.c
 F = fulfillments.c
 R = reservations.c
+X = sourcing_exclusions.c
 
 
 class SourcingRepository:
@@ -62,6 +64,37 @@ class SourcingRepository:
             .first()
         )
         return dict(row) if row else None
+
+    # -- exclusions --------------------------------------------------------------------
+    def add_exclusions(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.conn.execute(sourcing_exclusions.insert(), rows)
+
+    def excluded_locations(self, order_id: str, line_ids: Sequence[str]) -> dict[str, set[str]]:
+        """Per line of the order: the locations excluded for it and not cleared."""
+        found: dict[str, set[str]] = {}
+        rows = self.conn.execute(
+            select(X.order_line_id, X.location_id).where(
+                X.order_id == order_id, X.order_line_id.in_(list(line_ids)), X.cleared_at.is_(None)
+            )
+        )
+        for line_id, location_id in rows:
+            found.setdefault(line_id, set()).add(location_id)
+        return found
+
+    def exclusions(self, order_id: str) -> list[dict[str, Any]]:
+        """Every exclusion of the order, cleared ones too, oldest first."""
+        rows = self.conn.execute(
+            select(sourcing_exclusions).where(X.order_id == order_id).order_by(X.created_at, X.id)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+    def clear_exclusions(self, ids: Sequence[str], at: datetime, by: str, note: str) -> None:
+        self.conn.execute(
+            sourcing_exclusions.update()
+            .where(X.id.in_(list(ids)), X.cleared_at.is_(None))
+            .values(cleared_at=at, cleared_by=by, note=note)
+        )
 
     # -- promises ----------------------------------------------------------------------
     def add_fulfillment_promise(self, row: dict[str, Any]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -129,7 +129,29 @@ class OrderSourcingRead(BaseModel):
     decisions: list[dict[str, Any]]
 
 
+class PromiseReason(BaseModel):
+    """Why there is no option; ``code`` is stable. Further fields depend on the code:
+    ``max_distance_km`` and ``nearest_km`` (``destination_not_served``), ``locations``
+    with their ``failed_filters`` (``all_locations_filtered``), ``lines`` with
+    ``quantity`` and ``available`` (``not_enough_stock``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: Literal[
+        "no_stock",
+        "destination_not_served",
+        "all_locations_filtered",
+        "not_enough_stock",
+        "no_plan",
+    ]
+    detail: str
+    skus: list[str] = Field(description="the SKU codes it is about")
+
+
 class PromiseRead(BaseModel):
     at: datetime
     destination: dict[str, Any]
     options: list[dict[str, Any]]
+    reasons: list[PromiseReason] = Field(
+        default_factory=list, description="why there is no option (empty when there are)"
+    )

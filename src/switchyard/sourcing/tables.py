@@ -117,3 +117,21 @@ sourcing_location_settings = Table(
     Column("pickup_lead_minutes", Integer, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# Locations that may no longer source a line of an order: they rejected it, short-picked
+# it or cancelled it back. Placement skips them for that line until a person clears the
+# exclusion (``cleared_at``); the order already exists when one is written.
+sourcing_exclusions = Table(
+    "sourcing_exclusions",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=False, index=True),
+    Column("order_line_id", String(40), ForeignKey("order_lines.id"), nullable=False),
+    Column("location_id", String(40), ForeignKey("locations.id"), nullable=False),
+    Column("reason", String(24), nullable=False),  # rejected | short_picked | cancelled
+    Column("fulfillment_id", String(40), ForeignKey("fulfillments.id"), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("cleared_at", UTCDateTime, nullable=True),
+    Column("cleared_by", String(200), nullable=True),
+    Column("note", String(500), nullable=True),
+)

@@ -50,6 +50,14 @@ def label(table: dict[str, str], status: str) -> str:
     return table.get(status, status.replace("_", " ").capitalize())
 
 
+def order_label(status: str, preorder_expected: date | None = None) -> str:
+    """The order's status in words; a backorder waiting for a purchase order is a
+    preorder, with the day the stock is expected."""
+    if status == "backordered" and preorder_expected is not None:
+        return f"Preordered, in stock from {day(preorder_expected)}"
+    return label(ORDER_STATUS, status)
+
+
 def destination(address: dict[str, Any] | None) -> str:
     """Postcode, city and country only."""
     if not address:

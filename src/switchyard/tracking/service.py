@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from typing import Any
 
 from switchyard.carriers.repository import CarrierRepository
@@ -13,7 +14,9 @@ from switchyard.fulfillment.domain import Fulfillment
 from switchyard.fulfillment.repository import FulfillmentRepository
 from switchyard.fulfillment.status import PICKUP, Status
 from switchyard.fulfillment.work_repository import WorkRepository
+from switchyard.inventory.reservation_repository import ReservationRepository
 from switchyard.locations.repository import LocationRepository
+from switchyard.orders.domain import Order
 from switchyard.orders.repository import OrderRepository
 from switchyard.tracking import domain as d
 
@@ -86,13 +89,22 @@ def tracking_view(uow: UnitOfWork, token: str) -> dict[str, Any] | None:
     return {
         "reference": order.external_id,
         "placed": d.day(order.placed_at.date()),
-        "status": d.label(d.ORDER_STATUS, order.status),
+        "status": d.order_label(order.status, _preorder_expected(uow, order)),
         "destination": d.destination(order.shipping_address) if shipments else "",
         "promised_delivery": d.day(d.latest([f.promised_delivery for f in fulfillments])),
         "items": items({ln.id: ln.open_quantity for ln in order.lines}),
         "shipments": shipments,
         "pickups": pickups,
     }
+
+
+def _preorder_expected(uow: UnitOfWork, order: Order) -> date | None:
+    """When the last preordered unit's purchase order is expected, if any waits for one."""
+    if not any(ln.qty_backordered for ln in order.lines):
+        return None
+    rows = uow.repo(ReservationRepository).preorders([order.id])
+    expected: datetime | None = max((r["expected_at"] for r in rows), default=None)
+    return expected.date() if expected else None
 
 
 def _pickup(uow: UnitOfWork, f: Fulfillment, items: list[dict[str, Any]]) -> dict[str, Any]:

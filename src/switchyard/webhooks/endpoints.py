@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -10,9 +10,11 @@ from fastapi.responses import JSONResponse
 from switchyard.api import idempotency
 from switchyard.api.deps import DbDep, WebhooksWrite
 from switchyard.api.etag import expected_version, set_etag
+from switchyard.api.filters import check_choice, choice_of
 from switchyard.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from switchyard.db.uow import UnitOfWork
 from switchyard.webhooks import service
+from switchyard.webhooks.domain import STATUSES
 from switchyard.webhooks.repository import DeliveryRepository, EndpointRepository
 from switchyard.webhooks.schemas import (
     SecretRotate,
@@ -25,8 +27,6 @@ from switchyard.webhooks.schemas import (
 )
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
-
-DeliveryStatus = Literal["pending", "delivering", "succeeded", "failed", "dead"]
 
 
 def _etag_of(result: dict[str, Any]) -> dict[str, str]:
@@ -130,11 +130,12 @@ def list_deliveries(
     limit: Limit = 50,
     cursor: Cursor = None,
     endpoint_id: str | None = None,
-    status: DeliveryStatus | None = None,
+    status: Annotated[str | None, choice_of(STATUSES, "delivery status")] = None,
     event_type: str | None = None,
     order_id: str | None = None,
 ) -> Page[WebhookDeliveryRead]:
     """The delivery log, oldest first, filtered by endpoint, status, event type or order."""
+    check_choice("status", status, STATUSES, "a delivery status")
     after = decode_cursor(cursor)
     rows = db.run(
         principal.actor,
