@@ -111,13 +111,17 @@ def fresh_db_url(
         _drop_pg_database(admin_url, name)
 
 
-@pytest.fixture(scope="session")
-def database(db_url: str) -> Iterator[Database]:
+def migrated(db_url: str) -> Iterator[Database]:
+    """The database at ``db_url``, migrated to head; its engine closed afterwards."""
     engine = make_engine(db_url, pool_size=10)
     upgrade(engine)
-    db = Database(engine)
-    yield db
+    yield Database(engine)
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database(db_url: str) -> Iterator[Database]:
+    yield from migrated(db_url)
 
 
 @pytest.fixture(scope="session")

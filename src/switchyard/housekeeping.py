@@ -1,5 +1,5 @@
-"""Periodic housekeeping jobs: releasing due fulfillments, expired cart holds, pickups
-never collected.
+"""Periodic housekeeping jobs: releasing due fulfillments, orders at risk of missing
+their promise (jeopardy), expired cart holds, pickups never collected.
 
 ``switchyard worker`` runs them on a background thread; ``switchyard housekeeping`` runs
 each once. Every job is an ordinary use case in its own transaction, safe to run in
@@ -19,7 +19,9 @@ from switchyard.db.uow import Database, UnitOfWork
 from switchyard.fulfillment.pickup import expire_uncollected
 from switchyard.fulfillment.release import release_due
 from switchyard.inventory.service import expire_holds
+from switchyard.jeopardy.service import check_due
 from switchyard.kernel.events import Actor
+from switchyard.placement.resourcing import resource_backorders
 
 log = logging.getLogger(__name__)
 ACTOR = Actor.system("housekeeping")
@@ -27,6 +29,10 @@ ACTOR = Actor.system("housekeeping")
 
 def _expire_holds(uow: UnitOfWork) -> Any:
     return expire_holds(uow)
+
+
+def _resource_backorders(uow: UnitOfWork) -> Any:
+    return resource_backorders(uow)
 
 
 def _expire_pickups(uow: UnitOfWork) -> Any:
@@ -42,6 +48,8 @@ class Job:
 
 JOBS = [
     Job("release due fulfillments", 2, release_due),
+    Job("source waiting backorders again", 300, _resource_backorders),
+    Job("check orders at risk of missing their promise", 30, check_due),
     Job("expire cart holds", 30, _expire_holds),
     Job("return uncollected pickups to stock", 3600, _expire_pickups),
 ]

@@ -16,10 +16,8 @@ from fastapi.testclient import TestClient
 from switchyard.api.app import create_app
 from switchyard.auth.domain import SCOPES
 from switchyard.config import Settings
-from switchyard.db.engine import make_engine
-from switchyard.db.migrate import upgrade
 from switchyard.db.uow import Database
-from tests.conftest import fresh_db_url
+from tests.conftest import fresh_db_url, migrated
 from tests.helpers import make_key
 
 
@@ -32,10 +30,7 @@ def db_url(
 
 @pytest.fixture(scope="module")
 def database(db_url: str) -> Iterator[Database]:
-    engine = make_engine(db_url, pool_size=10)
-    upgrade(engine)
-    yield Database(engine)
-    engine.dispose()
+    yield from migrated(db_url)
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,15 @@ from __future__ import annotations
 import concurrent.futures as cf
 
 import httpx
+from sqlalchemy import select
 
+from switchyard.inventory.tables import reservations
+from switchyard.kernel.events import Actor
+from switchyard.placement.resourcing import resource_backorders
 from tests.e2e.skeleton import available, make_channel, make_location, make_sku, order_body, stock
 from tests.helpers import assert_problem, ref
 
+ACTOR = Actor.system("tests")
 HAMBURG = (53.55, 10.00)
 MUNICH = (48.14, 11.58)
 BERLIN = (52.52, 13.40)
@@ -227,3 +232,59 @@ def test_concurrent_orders_for_scarce_stock_never_oversell(client, database, liv
     assert available(database, sku, ham) == 0 and available(database, sku, muc) == 0
     for order in placed:
         assert len(sourcing(client, order)["decisions"]) == 1
+
+
+def _reservations(database, order_id: str) -> list[dict]:
+    def read(uow):
+        rows = uow.conn.execute(
+            select(
+                reservations.c.location_id, reservations.c.status, reservations.c.quantity
+            ).where(reservations.c.order_id == order_id)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+    return database.run(ACTOR, read, read_only=True)
+
+
+def test_units_the_engine_cannot_source_only_wait_where_the_profile_allows(client, database):
+    """Issue 20 defect 1: a full warehouse and a store the profile excludes never get the
+    units reserved from their stock; they wait (backordered) at an allowed location."""
+    munich = {"line1": "Marienplatz 1", "city": "München", "postal_code": "80331",
+              "country_code": "DE", "name": "Anna Müller"}  # fmt: skip
+    ham = warehouse(client, HAMBURG, daily_capacity=1)
+    muc = store(client, MUNICH)
+    channel = channel_of(client, ham, muc, backorder_policy="backorder")
+    use_profile(
+        client, channel, strategy="lowest_cost", filters={"location_types": ["warehouse", "3pl"]}
+    )
+    x, y = make_sku(client, channel), make_sku(client, channel)
+    stock(database, x, ham, 5)
+    stock(database, x, muc, 5)
+    stock(database, y, muc, 5)
+    first, second, third = (
+        place(client, channel, [(sku, 1)], shipping_address=munich) for sku in (x, x, y)
+    )
+    assert [f["location_id"] for f in first["fulfillments"]] == [ham["id"]]
+    for order in (second, third):
+        assert order["fulfillments"] == [], order["fulfillments"]
+        assert order["status"] == "backordered"
+        assert order["lines"][0]["quantities"]["backordered"] == 1
+        assert _reservations(database, order["id"]) == [
+            {"location_id": ham["id"], "status": "waiting", "quantity": 1}
+        ]
+        (decision,) = sourcing(client, order)["decisions"]
+        assert decision["status"] == "unsourced"
+    assert available(database, x, muc) == 5 and available(database, y, muc) == 5
+    assert available(database, x, ham) == 4
+    # Capacity frees (a new day; here: the warehouse can do more): the worker's sweep
+    # sources the waiting X at Hamburg; Y waits on, the store is still not allowed.
+    r = client.patch(f"/api/v1/locations/{ham['id']}", json={"daily_capacity": 5})
+    assert r.status_code == 200, r.text
+    moved = database.run(ACTOR, lambda uow: resource_backorders(uow, limit=1000))
+    assert moved >= 1
+    again = client.get(f"/api/v1/orders/{second['id']}").json()
+    assert again["status"] == "allocated"
+    assert [f["location_id"] for f in again["fulfillments"]] == [ham["id"]]
+    assert _reservations(database, third["id"]) == [
+        {"location_id": ham["id"], "status": "waiting", "quantity": 1}
+    ]

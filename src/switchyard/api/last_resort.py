@@ -29,7 +29,7 @@ _CLIENT_ID = re.compile(rb"[A-Za-z0-9._:-]{1,64}")
 def _incoming_id(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
         if name == b"x-request-id" and _CLIENT_ID.fullmatch(value):
-            return value.decode()
+            return str(value.decode())
     return secrets.token_hex(8)
 
 

@@ -33,7 +33,9 @@ class CarrierRepository:
     def code_taken(self, code: str) -> bool:
         return self.conn.execute(select(C.id).where(C.code == code)).first() is not None
 
-    def page(self, *, active: bool | None, after_id: str | None, limit: int) -> list[dict]:
+    def page(
+        self, *, active: bool | None, after_id: str | None, limit: int
+    ) -> list[dict[str, Any]]:
         where = [C.active == active] if active is not None else []
         return keyset_page(self.conn, carriers, where=where, after_id=after_id, limit=limit)
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from switchyard.channels.jeopardy_policy import jeopardy_errors
 from switchyard.channels.release_policy import release_errors
+from switchyard.channels.seller import check_seller
 from switchyard.kernel.errors import FieldError, ValidationFailed
 
 CHANNEL_TYPES = frozenset(
@@ -11,8 +15,11 @@ CHANNEL_TYPES = frozenset(
 BACKORDER_POLICIES = frozenset({"deny", "backorder", "preorder"})
 
 
-def validate_channel(values: dict[str, object]) -> None:
-    """Check the fields a channel create or update sets; raise listing every problem."""
+def validate_channel(values: dict[str, Any]) -> dict[str, Any]:
+    """Check the fields a channel create or update sets; raise listing every problem.
+
+    Gives the values to store: ``settings.seller`` in canonical form (``channels.seller``).
+    """
     errors = []
     if "type" in values and values["type"] not in CHANNEL_TYPES:
         errors.append(
@@ -38,5 +45,13 @@ def validate_channel(values: dict[str, object]) -> None:
     settings = values.get("settings")
     if isinstance(settings, dict):
         errors += release_errors(settings)
+        errors += jeopardy_errors(settings)
+        if settings.get("seller") is not None:
+            seller, problems = check_seller(settings["seller"])
+            errors += problems
+            values = {**values, "settings": {**settings, "seller": seller}}
+        elif "seller" in settings:  # null: the channel has no seller of its own
+            values = {**values, "settings": {k: v for k, v in settings.items() if k != "seller"}}
     if errors:
         raise ValidationFailed("invalid_channel", "the channel is not valid", errors)
+    return values

@@ -15,7 +15,7 @@ from switchyard.locations.repository import LocationRepository
 
 
 def create_channel(uow: UnitOfWork, values: dict[str, Any]) -> dict[str, Any]:
-    validate_channel(values)
+    values = validate_channel(values)
     repo = uow.repo(ChannelRepository)
     if repo.code_taken(values["code"]):
         raise Conflict("channel_code_taken", f"a channel with code '{values['code']}' exists")
@@ -51,7 +51,7 @@ def update_channel(
 ) -> dict[str, Any]:
     current = get_channel(uow, ref)
     check_version("channel", expected_version, current["version"])
-    validate_channel(changes)
+    changes = validate_channel(changes)
     location_ids = changes.pop("location_ids", None)
     if changes and not uow.repo(ChannelRepository).update(
         current["id"], current["version"], changes

@@ -40,11 +40,13 @@ def load_demo(db: Database, orders: int) -> None:
                 bar.advance(task)
 
         counts = loader.load(db, progress, orders_count=orders)
-    console.print("demo loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    summary = ", ".join(f"{v} {k}" for k, v in counts.items())
+    console.print(f"demo loaded: {summary}", soft_wrap=True)
 
 
 def demo(orders: int = typer.Option(300, help="how many demo orders to place")) -> None:
-    """Load the demo retailer: channels, ~10 locations, a few hundred SKUs, stock and orders."""
+    """Load the demo retailer: channels with their sellers, ~10 locations, a few hundred
+    SKUs and kits, stock, carriers, pick slots, compliance lists and orders."""
     db = open_database()
     if loader.already_loaded(db):
         console.print("the demo data is already loaded")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -70,7 +72,7 @@ def list_customers(
 def get_customer(
     customer_id: str, response: Response, db: DbDep, principal: CustomersRead
 ) -> CustomerRead:
-    def query(uow: UnitOfWork) -> dict:
+    def query(uow: UnitOfWork) -> dict[str, Any]:
         row = service.get_customer(uow, customer_id)
         visibility.require_customer(uow, principal, customer_id)
         return row

@@ -117,7 +117,7 @@ def jsonable(table: Table, row: dict[str, Any]) -> dict[str, Any]:
 def _converters(table: Table) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
     from sqlalchemy.dialects import postgresql
 
-    dialect = postgresql.dialect()
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     found = []
     for column in table.columns:
         kind = column.type

@@ -12,7 +12,9 @@ from switchyard.events import tables as event_tables
 from switchyard.fulfillment import tables as fulfillment_tables
 from switchyard.inventory import tables as inventory_tables
 from switchyard.invoicing import tables as invoicing_tables
+from switchyard.jeopardy import tables as jeopardy_tables
 from switchyard.locations import tables as location_tables
+from switchyard.manufacturing import tables as manufacturing_tables
 from switchyard.orders import tables as order_tables
 from switchyard.payments import tables as payment_tables
 from switchyard.rules import tables as rule_tables
@@ -31,7 +33,9 @@ __all__ = [
     "idempotency_store",
     "inventory_tables",
     "invoicing_tables",
+    "jeopardy_tables",
     "location_tables",
+    "manufacturing_tables",
     "metadata",
     "order_tables",
     "payment_tables",

@@ -36,6 +36,8 @@ MASTER_TABLES = frozenset(
         "channel_locations",
         "skus",
         "kit_components",
+        "production_routes",
+        "bom_lines",
         "prices",
         "locations",
         "sourcing_profiles",

@@ -28,6 +28,8 @@ HANDLER_MODULES: list[str] = [
     "switchyard.payments.handlers",
     "switchyard.orders.handlers",
     "switchyard.placement.handlers",
+    "switchyard.jeopardy.handlers",
+    "switchyard.manufacturing.handlers",
 ]
 
 _handlers: dict[str, list[Handler]] = defaultdict(list)

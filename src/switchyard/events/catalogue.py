@@ -170,6 +170,12 @@ _SCAN_FIELDS = {
     "location": ("string|null", "where, as the carrier names it"),
     "description": ("string|null", "the carrier's words"),
 }
+_WORK_ORDER = "order_line_id sku_id location_id quantity start_day due_day status"
+_WORK_ORDER_FIELDS = {
+    "location_id": ("string", "the site that makes it"),
+    "start_day": ("string", "the production slot's day (ISO 8601 date)"),
+    "due_day": ("string", "when it is finished (ISO 8601 date)"),
+}
 _BACKORDER_LINE = {
     "line_id": ("string", "the order line"),
     "status": _ORDER_STATUS,
@@ -289,6 +295,45 @@ EVENT_TYPES: tuple[EventType, ...] = (
             "what moved it: the fulfillment event (`fulfillment.shipped`, ...) or why it was "
             "sourced again (`handed_back`, `backorder_resourced`)",
         ),
+    ),
+    _event(
+        "order.at_risk",
+        "order",
+        "An open fulfillment of the order passed a deadline of its promise (not released by "
+        "the cut-off, not acknowledged, not picked or shipped in time, no carrier scan, not "
+        "ready for pickup, late); sent once per new reason, found by the worker or when the "
+        "fulfillment moved.",
+        "risks",
+        risks=(
+            "array",
+            "`{fulfillment_id, location_id, reason, due_at, status, ship_by, deliver_by, "
+            "ready_at, on_hold}` per new risk (`reason`: see docs/architecture.md, Jeopardy)",
+        ),
+    ),
+    _event(
+        "order.risk_cleared",
+        "order",
+        "Risks of the order no longer hold: the fulfillment moved on, its dates changed, it "
+        "was cancelled or sourced elsewhere.",
+        "risks",
+        risks=(
+            "array",
+            "`{fulfillment_id, location_id, reason, detected_at, cleared_by}` per risk "
+            "cleared (`cleared_by`: the event that resolved it, `check` or `resourced`)",
+        ),
+    ),
+    _event(
+        "order.risk_resourced",
+        "order",
+        "An at-risk fulfillment nobody had started picking was cancelled and its units "
+        "sourced where they still arrive by the promised date (channel setting "
+        "`jeopardy.auto_resource`).",
+        "fulfillment_id location_id reasons deliver_by fulfillments",
+        fulfillment_id=("string", "the fulfillment cancelled (reason `jeopardy`)"),
+        location_id=("string", "the location that would have been late"),
+        reasons=("array", "the risks that made it move"),
+        deliver_by=("string", "the date promised, which the new locations keep"),
+        fulfillments=("array", "`{fulfillment_id, location_id}` now holding the units"),
     ),
     # -- fulfillments ----------------------------------------------------------------------
     _event(
@@ -415,8 +460,9 @@ EVENT_TYPES: tuple[EventType, ...] = (
     _event(
         "fulfillment.picked_up",
         "fulfillment",
-        "The customer collected it.",
-        _FULFILLMENT + " quantities",
+        "The customer collected it (or carried it out of the store at the till).",
+        _FULFILLMENT + " quantities carry_out?",
+        carry_out=("boolean", "true for a sale at the till, handed over at once"),
     ),
     _event(
         "fulfillment.updated",
@@ -648,6 +694,14 @@ EVENT_TYPES: tuple[EventType, ...] = (
         "sku components",
         components=("array", "`{sku, quantity}` per component"),
     ),
+    _event(
+        "catalog.production_set",
+        "sku",
+        "Where and from what a SKU is made to order changed.",
+        "sku routes bom",
+        routes=("integer", "sites that make it"),
+        bom=("integer", "components in its bill of materials"),
+    ),
     _event("channel.created", "channel", "A sales channel was created.", "code"),
     _event("channel.updated", "channel", "A sales channel was changed.", "before after"),
     _event("location.created", "location", "A location was created.", "code"),
@@ -797,6 +851,31 @@ EVENT_TYPES: tuple[EventType, ...] = (
         "endpoint_id event_id",
         endpoint_id=("string", "the endpoint"),
         event_id=("string", "the event"),
+    ),
+    # -- make to order -----------------------------------------------------------------
+    _event(
+        "work_order.planned",
+        "work_order",
+        "A made-to-order line got its production slot and its components reserved.",
+        _WORK_ORDER,
+        **_WORK_ORDER_FIELDS,
+    ),
+    _event(
+        "work_order.started", "work_order", "Production began.", _WORK_ORDER, **_WORK_ORDER_FIELDS
+    ),
+    _event(
+        "work_order.completed",
+        "work_order",
+        "Finished: components consumed, the units are at the site for the order line.",
+        _WORK_ORDER,
+        **_WORK_ORDER_FIELDS,
+    ),
+    _event(
+        "work_order.cancelled",
+        "work_order",
+        "The order was cancelled before production finished; the slot was given back.",
+        _WORK_ORDER,
+        **_WORK_ORDER_FIELDS,
     ),
 )
 

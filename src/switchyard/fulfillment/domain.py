@@ -26,6 +26,7 @@ from switchyard.fulfillment.shipping import Label
 from switchyard.fulfillment.status import (
     CANCELLABLE,
     OPEN,
+    PICKUP,
     RANK,
     REJECTABLE,
     SHIP,
@@ -68,6 +69,7 @@ class Fulfillment:
     promised_delivery: date | None = None
     ship_to_location_id: str | None = None  # ship to store: where the customer collects
     blocked_by: str | None = None  # not stored: why no work may be done now (order held)
+    awaiting_production: bool = False  # not stored: made-to-order units not finished yet
     steps: list[Step] = field(default_factory=list)  # not stored: changes since loading
 
     def record(
@@ -105,6 +107,14 @@ class Fulfillment:
             raise Conflict(
                 self.blocked_by,
                 f"fulfillment {self.id} may not be worked on now: {self.blocked_by}",
+            )
+
+    def require_made(self) -> None:
+        """Nothing to pick before the work order that makes the units is done."""
+        if self.awaiting_production:
+            raise Conflict(
+                "awaiting_production",
+                f"fulfillment {self.id} waits for its units to be made (work order not done)",
             )
 
     def line(self, order_line_id: str) -> FulfillmentLine:
@@ -216,6 +226,7 @@ class Fulfillment:
             return False
         self.require_not_past(S.PICKING)
         self.require_unblocked()
+        self.require_made()
         self.imply(S.PICKING)
         self.record(S.PICKING, wave_id=wave_id)
         return True
@@ -224,6 +235,7 @@ class Fulfillment:
         """Units of one line found on the shelf (scanned by SKU code or barcode)."""
         self.require_not_past(S.PICKING)
         self.require_unblocked()
+        self.require_made()
         ln = self.line(order_line_id)
         if ln.qty_picked + quantity > ln.quantity:
             raise Conflict(
@@ -246,6 +258,7 @@ class Fulfillment:
             return False
         self.require_not_past(S.PICKED)
         self.require_unblocked()
+        self.require_made()
         if picked is None:
             scanned = any(ln.qty_picked for ln in self.lines)
             picked = {
@@ -267,6 +280,21 @@ class Fulfillment:
             self.record(S.CANCELLED, "cancelled", reason="short_pick", quantities={})
             return True
         self.record(S.PICKED)
+        return True
+
+    def hand_over_now(self) -> bool:
+        """A carry-out sale at the till: the units go with the customer at once (the steps
+        before are implied)."""
+        if self.status == S.PICKED_UP:
+            return False
+        if self.status != S.CREATED or self.delivery_method != PICKUP or self.to_store:
+            raise Conflict("not_carry_out", f"fulfillment {self.id} cannot be handed over now")
+        self.require_unblocked()
+        self.imply(S.PICKED)
+        for ln in self.lines:
+            ln.qty_picked = ln.quantity
+        self.record(S.PICKED, inferred=True)
+        self.record(S.PICKED_UP, carry_out=True, quantities=self.quantities())
         return True
 
     # -- packing, shipping, delivery, pickup: see shipping.py --------------------------

@@ -21,6 +21,7 @@ from switchyard.kernel.errors import FieldError, ValidationFailed, check_version
 from switchyard.kernel.events import DomainEvent
 from switchyard.kernel.ids import new_id
 from switchyard.locations.repository import LocationRepository
+from switchyard.manufacturing.repository import ManufacturingRepository
 from switchyard.orders.domain import Order
 from switchyard.orders.master_data import channel
 from switchyard.orders.repository import OrderRepository
@@ -161,6 +162,10 @@ def locked(
     if order is None or f is None:
         raise not_found("fulfillment", fulfillment_id)
     f.blocked_by = "order_on_hold" if order.on_hold else None
+    if f.status in OPEN and f.status != Status.PICKED:
+        f.awaiting_production = uow.repo(ManufacturingRepository).unfinished_at(
+            order.id, f.location_id
+        )
     if f.blocked_by is None and f.status == Status.CREATED:
         settings = (channel(uow, order.channel_id) or {}).get("settings") or {}
         if release_needs_payment(uow, order.id, settings):

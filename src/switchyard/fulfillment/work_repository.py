@@ -105,7 +105,9 @@ class WorkRepository:
         )
         return {r.sku_id: (r.zone, r.bin) for r in self.conn.execute(query)}
 
-    def slot_page(self, location_id: str, after_sku_id: str | None, limit: int) -> list[dict]:
+    def slot_page(
+        self, location_id: str, after_sku_id: str | None, limit: int
+    ) -> list[dict[str, Any]]:
         query = select(pick_slots).where(SL.location_id == location_id)
         if after_sku_id is not None:
             query = query.where(SL.sku_id > after_sku_id)

@@ -58,12 +58,14 @@ def _row(r: ReservationRequest, quantity: int, status: str, now: datetime) -> di
 
 
 def reserve_with_policy(
-    uow: UnitOfWork, requests: list[ReservationRequest], policy: str
+    uow: UnitOfWork, requests: list[ReservationRequest], policy: str, *, wait_only: bool = False
 ) -> list[LineOutcome]:
     """All or nothing under ``policy`` (deny | backorder | preorder), one outcome per request.
 
     ``deny`` is plain ``reserve``. Raises ``Conflict("insufficient_supply")`` naming the
     lines when preorders exceed the expected supply; nothing is then reserved.
+    ``wait_only``: take no stock on hand, only wait (backorder) or promise supply
+    (preorder): sourcing decided the stock there may not serve these units.
     """
     check_quantities(requests)
     if policy == "deny":
@@ -75,7 +77,7 @@ def reserve_with_policy(
     mark = len(uow.events)
     try:
         with uow.conn.begin_nested():
-            outcomes = _reserve_then_wait(uow, requests, policy)
+            outcomes = _reserve_then_wait(uow, requests, policy, wait_only)
             pending_writes.flush(uow.conn)  # its rows' errors belong to the savepoint
             return outcomes
     except Conflict:
@@ -84,10 +86,10 @@ def reserve_with_policy(
 
 
 def _reserve_then_wait(
-    uow: UnitOfWork, requests: list[ReservationRequest], policy: str
+    uow: UnitOfWork, requests: list[ReservationRequest], policy: str, wait_only: bool = False
 ) -> list[LineOutcome]:
     outcomes = [LineOutcome(i) for i in range(len(requests))]
-    for attempt in range(3):
+    for attempt in range(0 if wait_only else 3):
         left = available(uow, [r.sku_id for r in requests])
         now_parts: list[tuple[int, int]] = []
         for i, r in enumerate(requests):

@@ -23,6 +23,8 @@ MOVEMENT_KINDS = frozenset(
         "cycle_count",
         "external_sync",
         "short_pick",
+        "production",  # finished goods made at the site (make to order)
+        "production_use",  # components consumed by a work order
     }
 )
 # Most units one balance holds: below the 4-byte integer columns hold (2**31 - 1).

@@ -15,7 +15,7 @@ def expire_pair(uow: UnitOfWork, pair: Pair, now: datetime) -> int:
     """Expire the lapsed holds of one balance; the units it freed."""
     rows = uow.repo(ReservationRepository).expire(now, pair)
     if rows:
-        total = sum(r["quantity"] for r in rows)
+        total = int(sum(r["quantity"] for r in rows))
         after = uow.repo(StockRepository).unreserve(*pair, total, now)
         before = after.before_adding(reserved=-total)
         emit_change(uow, pair, before, after, "expiry")

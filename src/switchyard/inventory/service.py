@@ -170,7 +170,7 @@ def available(
     }
 
 
-def _unreserve_rows(uow: UnitOfWork, rows: list[dict], cause: str, now: datetime) -> None:
+def _unreserve_rows(uow: UnitOfWork, rows: list[dict[str, Any]], cause: str, now: datetime) -> None:
     """Give the units of just-closed open reservations back to their balances, in order."""
     totals: dict[Pair, int] = defaultdict(int)
     order_ids: dict[Pair, str | None] = {}
@@ -209,7 +209,7 @@ def release_for_order(
     return sum(r["quantity"] for r in opened + others)
 
 
-def _unpreorder(uow: UnitOfWork, rows: list[dict]) -> None:
+def _unpreorder(uow: UnitOfWork, rows: list[dict[str, Any]]) -> None:
     totals: dict[str, int] = defaultdict(int)
     for row in rows:
         if row["supply_line_id"]:

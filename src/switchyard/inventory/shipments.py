@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from switchyard.db.uow import UnitOfWork
 from switchyard.inventory.domain import CONSUMED
 from switchyard.inventory.repository import StockRepository
@@ -18,11 +20,13 @@ def consume(
     quantity: int,
     reference: str,
     parts: tuple[tuple[str, int], ...] = (),
+    kind: str = "shipment",
 ) -> None:
     """A shipment left: the line's reservation there shrinks and on_hand goes down.
 
     ``parts``: the line is a kit of these (component sku id, units per kit); ``quantity``
-    kits left, so each component's reservation gives ``quantity`` x its units."""
+    kits left, so each component's reservation gives ``quantity`` x its units. ``kind``:
+    the movement (``production_use`` when a work order consumes its components)."""
     if quantity <= 0:
         raise ValidationFailed(
             "invalid_quantity",
@@ -31,20 +35,21 @@ def consume(
         )
     rows = uow.repo(ReservationRepository).open_for_line(order_line_id, location_id)
     if not parts:
-        _consume(uow, order_line_id, location_id, rows, quantity, reference)
+        _consume(uow, order_line_id, location_id, rows, quantity, reference, kind)
         return
     for sku_id, per in parts:
         mine = [r for r in rows if r["sku_id"] == sku_id]
-        _consume(uow, order_line_id, location_id, mine, quantity * per, reference)
+        _consume(uow, order_line_id, location_id, mine, quantity * per, reference, kind)
 
 
 def _consume(
     uow: UnitOfWork,
     order_line_id: str,
     location_id: str,
-    rows: list[dict],
+    rows: list[dict[str, Any]],
     quantity: int,
     reference: str,
+    kind: str,
 ) -> None:
     now = utcnow()
     res = uow.repo(ReservationRepository)
@@ -68,5 +73,5 @@ def _consume(
     pair = (rows[0]["sku_id"], location_id)
     after = uow.repo(StockRepository).shift(*pair, -quantity, -quantity, now)
     before = after.before_adding(on_hand=-quantity, reserved=-quantity)
-    record_movement(uow, pair, "shipment", -quantity, reference=reference)
-    emit_change(uow, pair, before, after, "shipment", order_id=rows[0]["order_id"])
+    record_movement(uow, pair, kind, -quantity, reference=reference)
+    emit_change(uow, pair, before, after, kind, order_id=rows[0]["order_id"])

@@ -132,10 +132,24 @@ def _terms(settings: dict[str, Any]) -> int:
 def _seller(
     channel: dict[str, Any], settings: dict[str, Any], location_address: dict[str, Any]
 ) -> dict[str, Any]:
-    """The channel's configured seller, else the channel's name at the shipping location."""
+    """The channel's seller entity (``channels.seller``: legal name, address, VAT id, ...)
+    as the invoice prints it, else the channel's name at the shipping location."""
     seller = settings.get("seller")
+    if isinstance(seller, dict) and seller.get("legal_name"):
+        address = seller.get("address")
+        if not isinstance(address, dict):
+            address = {}
+        return {
+            "name": seller["legal_name"],
+            **{k: v for k, v in address.items() if v},
+            **{
+                k: seller[k]
+                for k in ("vat_id", "registration", "iban", "email", "phone")
+                if seller.get(k)
+            },
+        }
     if isinstance(seller, dict) and seller:
-        return seller
+        return seller  # stored before sellers were checked: an address as it was given
     return {**location_address, "name": channel.get("name", "")}
 
 

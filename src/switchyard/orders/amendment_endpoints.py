@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -35,7 +37,7 @@ def amend_order(
     version = expected_version(request, body.version)
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
 
-    def use_case(uow: UnitOfWork) -> dict:
+    def use_case(uow: UnitOfWork) -> dict[str, Any]:
         return full_view(uow, update_order(uow, order_id, changes, version))
 
     view = db.run(acting(request, principal).actor, use_case)
@@ -74,7 +76,7 @@ def change_line(
     """Set the units wanted (not counting cancelled ones); never below what shipped."""
     version = expected_version(request, body.version)
 
-    def use_case(uow: UnitOfWork) -> dict:
+    def use_case(uow: UnitOfWork) -> dict[str, Any]:
         order = amendments.change_line_quantity(uow, order_id, line_id, body.quantity, version)
         return full_view(uow, order)
 
@@ -97,7 +99,7 @@ def cancel_line(
     body = body or OrderCancel()
     version = expected_version(request, body.version)
 
-    def use_case(uow: UnitOfWork) -> dict:
+    def use_case(uow: UnitOfWork) -> dict[str, Any]:
         return full_view(uow, amendments.cancel_line(uow, order_id, line_id, version, body.reason))
 
     view = db.run(acting(request, principal).actor, use_case)

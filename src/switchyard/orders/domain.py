@@ -56,6 +56,9 @@ class Order:
     po_number: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     draft_id: str | None = None
+    # Since when it may miss its promise (its oldest active risk); set by the jeopardy
+    # monitor through ``orders.risk_repository``, never written by ``save``.
+    at_risk_since: datetime | None = None
 
     @property
     def on_hold(self) -> bool:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from switchyard.api import idempotency
@@ -42,7 +42,7 @@ STATUSES = frozenset(getattr(OrderStatus, k) for k in dir(OrderStatus) if k.isup
 _EVENT_FIELDS = ("seq", "id", "type", "occurred_at", "aggregate_type", "aggregate_id", "data")
 
 
-def created_headers(result: dict) -> dict[str, str]:
+def created_headers(result: dict[str, Any]) -> dict[str, str]:
     return {"ETag": f'"{result["version"]}"', "Location": f"/api/v1/orders/{result['id']}"}
 
 
@@ -97,6 +97,10 @@ def search_orders(
     sku: str | None = None,
     location: str | None = None,
     hold_type: str | None = None,
+    at_risk: Annotated[
+        bool | None,
+        Query(description="true: orders at risk of missing their promise; false: the others"),
+    ] = None,
 ) -> Page[OrderRead]:
     """Newest first. ``channel``, ``sku`` and ``location`` take a code or an id; ``phone``
     matches the E.164 form orders store (``+4930...``); times without a zone are UTC."""
@@ -128,6 +132,7 @@ def search_orders(
             placed_from=_utc(placed_from),
             placed_to=_utc(placed_to),
             hold_type=hold_type,
+            at_risk=at_risk,
             visible_at=principal.location_ids,
             before_id=before[0] if before else None,
             limit=limit,
@@ -140,7 +145,7 @@ def search_orders(
 
 @router.get("/{order_id}", response_model=OrderRead)
 def get_order(order_id: str, response: Response, db: DbDep, principal: OrdersRead) -> OrderRead:
-    def query(uow: UnitOfWork) -> dict:
+    def query(uow: UnitOfWork) -> dict[str, Any]:
         visibility.require_order(uow, principal, order_id)
         return full_view(uow, service.load_order(uow, order_id), seen_by=principal)
 
@@ -163,7 +168,7 @@ def cancel_order(
     body = body or OrderCancel()
     version = expected_version(request, body.version)
 
-    def use_case(uow: UnitOfWork) -> dict:
+    def use_case(uow: UnitOfWork) -> dict[str, Any]:
         return full_view(uow, service.cancel_order(uow, order_id, version, body.reason))
 
     view = db.run(acting(request, principal).actor, use_case)

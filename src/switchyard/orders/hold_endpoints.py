@@ -7,7 +7,7 @@ hold (next to the API key they used).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -87,7 +87,7 @@ def _release(
 ) -> OrderRead:
     version = expected_version(request, body.version)
 
-    def use_case(uow: UnitOfWork) -> dict:
+    def use_case(uow: UnitOfWork) -> dict[str, Any]:
         return full_view(uow, holds.release_holds(uow, order_id, hold_id, body.note, version))
 
     view = db.run(acting(request, principal).actor, use_case)

@@ -20,6 +20,7 @@ from switchyard.kernel.money import format_amount
 from switchyard.orders.domain import Order
 from switchyard.orders.hold_repository import HoldRepository
 from switchyard.orders.holds_domain import Hold
+from switchyard.orders.risk_repository import RiskRepository
 from switchyard.orders.visibility import own_fulfillments
 
 
@@ -31,6 +32,18 @@ def hold_view(h: Hold) -> dict[str, Any]:
         "reason": h.reason,
         "placed_at": h.placed_at,
         "placed_by": h.placed_by,
+    }
+
+
+def risk_view(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": r["id"],
+        "fulfillment_id": r["fulfillment_id"],
+        "location_id": r["location_id"],
+        "reason": r["reason"],
+        "due_at": r["due_at"],
+        "detected_at": r["detected_at"],
+        "details": r["details"] or {},
     }
 
 
@@ -62,9 +75,10 @@ def order_view(
     holds: list[Hold] | None = None,
     tax: dict[str, Any] | None = None,
     preorders: dict[str, dict[str, Any]] | None = None,
+    risks: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """``tax``: what ``invoicing.estimate`` says the invoices will charge; ``preorders``:
-    per line id, what ``preorders_of`` found."""
+    per line id, what ``preorders_of`` found; ``risks``: its active risks' rows."""
     money = order.currency
     preorders = preorders or {}
     return {
@@ -91,6 +105,7 @@ def order_view(
         "notes": order.notes,
         "attributes": order.attributes,
         "held_since": order.held_since,
+        "at_risk_since": order.at_risk_since,
         "draft_id": order.draft_id,
         "version": order.version,
         "placed_at": order.placed_at,
@@ -121,13 +136,15 @@ def order_view(
             for f in fulfillments or []
         ],
         "holds": [hold_view(h) for h in holds or [] if h.active],
+        "risks": [risk_view(r) for r in risks or []],
     }
 
 
 def full_view(
     uow: UnitOfWork, order: Order, *, placed_now: bool = False, seen_by: Principal | None = None
 ) -> dict[str, Any]:
-    """The detail view: with fulfillments and (only for held orders) active holds.
+    """The detail view: with fulfillments, (only for held orders) active holds and (only
+    for orders at risk) active risks.
 
     ``placed_now``: the order was placed in this unit of work, so its fulfillments are
     the ones this unit of work added and need not be read back. ``seen_by``: a
@@ -139,7 +156,13 @@ def full_view(
     if seen_by is not None:
         fulfillments = own_fulfillments(seen_by, fulfillments)
     preorders = preorders_of(uow, [order]).get(order.id)
-    return order_view(order, fulfillments, holds, estimated_tax(uow, order), preorders)
+    risks = []
+    if order.at_risk_since is not None:
+        risks = uow.repo(RiskRepository).active_for_orders([order.id]).get(order.id, [])
+        seen = {f.id for f in fulfillments}
+        risks = [r for r in risks if r["fulfillment_id"] in seen]
+    tax = estimated_tax(uow, order)
+    return order_view(order, fulfillments, holds, tax, preorders, risks)
 
 
 def list_views(uow: UnitOfWork, orders: list[Order]) -> list[dict[str, Any]]:

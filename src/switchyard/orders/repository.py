@@ -207,6 +207,7 @@ def _to_order(row: Any, lines: Iterable[Any]) -> Order:
         po_number=row["po_number"],
         attributes=row["attributes"] or {},
         draft_id=row["draft_id"],
+        at_risk_since=row["at_risk_since"],
         lines=[
             OrderLine(
                 id=ln["id"],

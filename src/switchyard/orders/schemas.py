@@ -69,6 +69,11 @@ class OrderCreate(OrderFields):
     channel: str = Field(min_length=1, max_length=64, description="channel code or id")
     external_id: str = Field(min_length=1, max_length=100, description="the channel's order id")
     lines: list[OrderLineIn] = Field(min_length=1, max_length=500)
+    carry_out: bool = Field(
+        default=False,
+        description="a sale at the till: with delivery_method pickup at that store, the units"
+        " are reserved there and handed over at once (no pick, pack or transfer)",
+    )
 
 
 class OrderCancel(RequestModel):
@@ -116,6 +121,21 @@ class HoldSummary(BaseModel):
     reason: str
     placed_at: datetime | None
     placed_by: str
+
+
+class RiskSummary(BaseModel):
+    """A reason the order may miss its promise (``switchyard.jeopardy.rules``)."""
+
+    id: str
+    fulfillment_id: str
+    location_id: str
+    reason: str = Field(
+        description="not_released_by_cutoff | not_acknowledged | not_picked_by_deadline | "
+        "not_shipped_by_ship_by | no_carrier_scan | not_ready_for_pickup | late"
+    )
+    due_at: datetime = Field(description="the deadline that passed")
+    detected_at: datetime
+    details: dict[str, Any]
 
 
 class EstimatedTax(BaseModel):
@@ -173,6 +193,12 @@ class OrderRead(BaseModel):
     fulfillments: list[FulfillmentSummary] = []
     holds: list[HoldSummary] = Field(default=[], description="active holds (detail view)")
     held_since: datetime | None
+    at_risk_since: datetime | None = Field(
+        default=None, description="since when the order may miss its promise (null: on track)"
+    )
+    risks: list[RiskSummary] = Field(
+        default=[], description="why it may miss its promise: its active risks (detail view)"
+    )
     draft_id: str | None
     version: int
     placed_at: datetime

@@ -27,7 +27,13 @@ from sqlalchemy import (
 from switchyard.db import pending_writes
 from switchyard.db.crud import insert_for_dialect
 from switchyard.orders import visibility
-from switchyard.orders.tables import order_holds, order_lines, order_locations, orders
+from switchyard.orders.tables import (
+    order_holds,
+    order_lines,
+    order_locations,
+    order_risks,
+    orders,
+)
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # How far an id's timestamp may be from the order's placed_at (they are made together).
@@ -57,6 +63,7 @@ class SearchFilters:
     sku_id: str | None = None
     location_id: str | None = None
     hold_type: str | None = None
+    at_risk: bool | None = None  # with (True) or without (False) an active risk
     visible_at: frozenset[str] | None = None  # a location-restricted key's locations
 
 
@@ -146,6 +153,13 @@ def search_query(f: SearchFilters, before_id: str | None) -> Select[Any]:
         streams.append(
             _order_ids(lines.order_id, [lines.sku_id == f.sku_id], low, high, distinct=True)
         )
+    if f.at_risk:  # the active risks' order ids: one range of (cleared_at, order_id)
+        risks = order_risks.c
+        streams.append(
+            _order_ids(risks.order_id, [risks.cleared_at.is_(None)], low, high, distinct=True)
+        )
+    elif f.at_risk is not None:  # most orders: the page fills walking the primary key
+        query = query.where(orders.c.at_risk_since.is_(None))
     for ids in streams:
         query = query.join(ids, ids.c.order_id == orders.c.id)
     if status_by_index:  # a join, not an ordered subquery: PostgreSQL may probe the index

@@ -45,6 +45,8 @@ orders = Table(
     Column("tracking_token", String(64), nullable=False, unique=True),
     Column("draft_id", String(40), nullable=True),
     Column("held_since", UTCDateTime, nullable=True),  # oldest active hold; None: not held
+    # Oldest active risk of missing the promise (order_risks); None: not at risk.
+    Column("at_risk_since", UTCDateTime, nullable=True),
     Column("version", Integer, nullable=False),
     Column("placed_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
@@ -57,6 +59,7 @@ orders = Table(
     Index("ix_orders_external_id", "external_id"),
     Index("ix_orders_placed_at", "placed_at"),
     Index("ix_orders_held_since_id", "held_since", "id"),
+    Index("ix_orders_at_risk_since_id", "at_risk_since", "id"),
 )
 
 order_lines = Table(
@@ -99,6 +102,30 @@ order_holds = Table(
     Column("note", String(2000), nullable=True),
     Index("ix_order_holds_order_id", "order_id"),
     Index("ix_order_holds_type_released_at_order_id", "type", "released_at", "order_id"),
+)
+
+# Why an order may miss its promise (switchyard.jeopardy): one row per fulfillment and
+# reason (``jeopardy.rules.REASONS``), detected when the deadline ``due_at`` passed and
+# ``cleared_at`` when it no longer holds (None: active). Found again after clearing, the
+# row is active again (``occurrences`` counts how often); the timeline keeps each time.
+order_risks = Table(
+    "order_risks",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=False),
+    Column("fulfillment_id", String(40), ForeignKey("fulfillments.id"), nullable=False),
+    Column("location_id", String(40), ForeignKey("locations.id"), nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("detected_at", UTCDateTime, nullable=False),
+    Column("cleared_at", UTCDateTime, nullable=True),
+    Column("cleared_by", String(64), nullable=True),  # what cleared it: an event type, ...
+    Column("details", JSON, nullable=False),
+    Column("occurrences", Integer, nullable=False),
+    UniqueConstraint("fulfillment_id", "reason"),
+    Index("ix_order_risks_order_id_cleared_at", "order_id", "cleared_at"),
+    # ``at_risk=true`` searches: active risks' order ids, newest first, one range.
+    Index("ix_order_risks_cleared_at_order_id", "cleared_at", "order_id"),
 )
 
 # An order a person is still putting together; placing it creates an order.

@@ -8,6 +8,7 @@ it changes nothing and answers with the payment as it is.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from switchyard.channels.repository import ChannelRepository
 from switchyard.db.uow import UnitOfWork
@@ -94,7 +95,7 @@ def uncovered(uow: UnitOfWork, order_id: str) -> Decimal:
     return payable_total(order, channel.get("settings") or {}, country) - covered
 
 
-def release_needs_payment(uow: UnitOfWork, order_id: str, channel_settings: dict) -> bool:
+def release_needs_payment(uow: UnitOfWork, order_id: str, channel_settings: dict[str, Any]) -> bool:
     """Payment rule for release: a channel with ``release_requires_payment`` releases an
     order's fulfillments only once its payments (or a pay-on-invoice promise) cover it."""
     if not channel_settings.get("release_requires_payment"):

@@ -26,6 +26,7 @@ from switchyard.kernel.errors import Conflict, FieldError
 from switchyard.locations.repository import LocationRepository
 from switchyard.orders.domain import Order
 from switchyard.placement import decisions
+from switchyard.placement.in_flight import InFlight
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +181,11 @@ def allocate(
         )
         if not partial and sourced.decision.unsourced:
             raise insufficient(shortfall(demands, allocations))
+        if sourced.decision.unsourced:  # the caller lets them wait, but only where allowed
+            candidates = locations or candidate_locations(uow, channel_id)
+            uow.state(InFlight).waiting_at[order_id] = decisions.waiting_locations(
+                uow, sourced, [c for c in candidates if c not in excluded]
+            )
         requests = [r for a in allocations for r in a.reservations(order_id)]
         late = at_commit and not sourced.decision.unsourced
         try:  # no savepoint needed: a refused reserve leaves every balance as it was

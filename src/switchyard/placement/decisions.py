@@ -23,6 +23,8 @@ from switchyard.placement.in_flight import InFlight
 from switchyard.placement.promising import decision_promise, refresh_order_promise
 from switchyard.sourcing import adapter
 from switchyard.sourcing.engine import source_order
+from switchyard.sourcing.filters import failed_filters
+from switchyard.sourcing.geo import distance_km
 from switchyard.sourcing.ledger import Ledger
 from switchyard.sourcing.model import Decision, Location, OrderLine, OrderRequest
 from switchyard.sourcing.repository import SourcingRepository
@@ -92,6 +94,24 @@ def decide(
     )  # fmt: skip
     decision = source_order(request, locations, ledger, setup.profile, setup.cost_model)
     return Sourced(setup, request, locations, decision, destination, now)
+
+
+def waiting_locations(uow: UnitOfWork, sourced: Sourced, candidates: Iterable[str]) -> list[str]:
+    """Of ``candidates``, the locations where units the engine left unsourced may wait:
+    those that pass every filter of the profile except today's capacity (a backorder
+    waits for stock or a later day, never at a location the profile rules out)."""
+    locations = adapter.network(
+        uow, sourced.setup.channel_id, sourced.now, only=list(candidates), with_capacity=False
+    )
+    ledger = Ledger.from_levels([], locations, respect_safety_stock=True)
+    request, profile = sourced.request, sourced.setup.profile
+    allowed = []
+    for loc in locations:
+        km = distance_km(loc.latitude, loc.longitude, request.latitude, request.longitude)
+        failed = failed_filters(loc, request, profile, km, ledger)
+        if all(f["filter"] == "capacity" for f in failed):
+            allowed.append(loc.id)
+    return sorted(allowed)
 
 
 def request_for(

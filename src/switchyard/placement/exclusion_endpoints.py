@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
@@ -56,7 +57,7 @@ def clear_exclusions(
     all). Sourcing does not run now: release the order's sourcing hold, or wait for the
     next re-sourcing, to use them."""
 
-    def use_case(uow: UnitOfWork) -> list[dict]:
+    def use_case(uow: UnitOfWork) -> list[dict[str, Any]]:
         return exclusions.clear(
             uow, order_id, location=body.location, line_id=body.line_id, note=body.note
         )

@@ -7,6 +7,7 @@ transaction and a retried use case starts without it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -24,6 +25,14 @@ class InFlight:
     # Orders created in this unit of work, with the fulfillment promises added for them so
     # far: those are all of such an order's fulfillments, so its promise needs no query.
     new_orders: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Per order: where units the last decision left unsourced may wait (locations that pass
+    # every filter of the profile but today's capacity); ``stock.allocate_lines`` reads it.
+    waiting_at: dict[str, list[str]] = field(default_factory=dict)
+    # Per (order, site): when made-to-order units are finished there; the promise of the
+    # site's fulfillment starts from it.
+    ready_from: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    # Work orders planned for orders not stored yet: ``stock.record`` stores them.
+    work_orders: list[dict[str, Any]] = field(default_factory=list)
 
     def start_order(self, order_id: str) -> None:
         """``order_id`` is being created in this unit of work (no decisions yet)."""

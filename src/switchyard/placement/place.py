@@ -17,7 +17,9 @@ stores it, then creates a fulfillment per location and the delivery promise:
    (``placement.handlers``) gives each its promise (``placement.promising``).
 
 Units handed back later (a location rejects or short-picks them) and backorders whose
-stock arrives elsewhere are sourced again by ``placement.resourcing``.
+stock arrives elsewhere are sourced again by ``placement.resourcing``. A carry-out sale
+at a till (``carry_out``) reserves at the store alone and is handed over in the same
+transaction (``placement.carry_out``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from switchyard.orders.repository import OrderRepository
 from switchyard.orders.schemas import OrderCreate
 from switchyard.orders.service import channel_by_ref, compact, reserves_on_hold
 from switchyard.placement import decisions, stock
+from switchyard.placement.carry_out import hand_over, refuse_held_carry_out, require_carry_out
 
 
 def place_order(
@@ -52,7 +55,11 @@ def place_order(
     meanwhile would run all of them again.
     """
     payload = cmd.model_dump()
+    carry_out = payload.pop("carry_out")
     require_storable(payload)
+    if carry_out:
+        require_carry_out(cmd.delivery_method, cmd.pickup_location)
+        at_commit = False  # the units are handed over, so consumed, in this transaction
     channel = channel_by_ref(uow, cmd.channel)
     currency = cmd.currency or channel["currency"]
     payload["currency"] = currency
@@ -124,7 +131,11 @@ def place_order(
         uow.emit(order.event("order.held", {"holds": [h.summary() for h in holds]}))
     placed = stock.Placement()
     decisions.new_order(uow, order.id)
-    if not holds or reserves_on_hold(channel):
+    if carry_out:
+        refuse_held_carry_out(holds)
+        store = [str(order.pickup_location_id)]
+        placed = stock.allocate_lines(uow, order, order.lines, only=store, waits=False)
+    elif not holds or reserves_on_hold(channel):
         placed = stock.allocate_lines(uow, order, order.lines, at_commit=at_commit)
 
     def exists() -> None:
@@ -138,4 +149,6 @@ def place_order(
     uow.repo(OrderRepository).insert(order, if_exists=exists)
     uow.repo(HoldRepository).add(holds)
     stock.record(uow, order, placed, cause="placement")
+    if carry_out:
+        hand_over(uow, order)
     return order

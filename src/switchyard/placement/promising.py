@@ -160,7 +160,8 @@ def _date(text: str | None) -> date | None:
 
 def _fresh_entry(uow: UnitOfWork, order_id: str, location_id: str) -> dict[str, Any] | None:
     """A promise for a fulfillment no decision of this transaction planned (stock that
-    arrived for a backorder): ship from now, carrier days by the distance."""
+    arrived for a backorder, units made to order): ship from now (or from when
+    production finishes), carrier days by the distance."""
     order = uow.repo(OrderRepository).get(order_id)
     row = uow.repo(LocationRepository).get(location_id)
     if order is None or row is None:
@@ -172,14 +173,21 @@ def _fresh_entry(uow: UnitOfWork, order_id: str, location_id: str) -> dict[str, 
     pickup = order.pickup_location_id if order.delivery_method == "pickup" else None
     kind = kind_of(loc, pickup)
     latest = uow.repo(SourcingRepository).latest_decision(order_id)
-    now = utcnow()
-    if kind == "pickup_in_store" or latest is None:
+    # Made-to-order units leave once produced: their promise starts then.
+    start = uow.state(InFlight).ready_from.get((order_id, location_id)) or utcnow()
+    if kind == "pickup_in_store":
         return {"kind": kind, "ship_to_location_id": None}
-    where = latest["destination"]
+    if latest is not None:
+        lat, lon = latest["destination"]["latitude"], latest["destination"]["longitude"]
+    else:  # no sourcing decision (made to order): where the address is
+        point = adapter.place_address(uow, order.shipping_address)
+        if point is None:
+            return {"kind": kind, "ship_to_location_id": None}
+        lat, lon = point.latitude, point.longitude
     setup = adapter.channel_setup(uow, order.channel_id)
-    km = distance_km(loc.latitude, loc.longitude, where["latitude"], where["longitude"])
+    km = distance_km(loc.latitude, loc.longitude, lat, lon)
     try:
-        p = promise_shipment(loc, setup.cost_model.zone_for(km).transit_days, now)
+        p = promise_shipment(loc, setup.cost_model.zone_for(km).transit_days, start)
     except ValueError:
         return {"kind": kind, "ship_to_location_id": pickup}
     return {

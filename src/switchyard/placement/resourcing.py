@@ -127,6 +127,22 @@ def resource_waiting(uow: UnitOfWork, event: DomainEvent) -> None:
         _move_waiting(uow, order, rows)
 
 
+def resource_backorders(uow: UnitOfWork, *, limit: int = WAITING_BATCH) -> int:
+    """The worker's sweep: orders whose backordered units could be served from stock that
+    is available now somewhere (a location's capacity freed for a new day, or stock the
+    profile did not allow before) are sourced again if the profile can now source all of
+    their waiting units. Returns how many orders moved."""
+    waiting = uow.repo(SourcingRepository).waiting_with_stock(limit)
+    moved = 0
+    for order_id in dict.fromkeys(r["order_id"] for r in waiting):
+        order = uow.repo(OrderRepository).get(order_id, lock=True)
+        if order is None or order.on_hold:
+            continue
+        rows = [r for r in waiting if r["order_id"] == order_id]
+        moved += _move_waiting(uow, order, rows)
+    return moved
+
+
 # Causes of ``inventory.changed`` that bring units in (a count or adjustment may, too).
 ARRIVALS = frozenset({"receipt", "return", "transfer_in", "adjustment", "cycle_count"})
 
@@ -135,19 +151,20 @@ def _free(uow: UnitOfWork, sku_id: str, location_id: str) -> bool:
     return inventory.available(uow, [sku_id], [location_id]).get((sku_id, location_id), 0) > 0
 
 
-def _move_waiting(uow: UnitOfWork, order: Order, rows: list[dict[str, Any]]) -> None:
+def _move_waiting(uow: UnitOfWork, order: Order, rows: list[dict[str, Any]]) -> int:
     """If the profile can now source all of these waiting units, release their waiting
-    reservations and source them; otherwise they keep their place in the queue."""
+    reservations and source them (1); otherwise they keep their place in the queue (0)."""
     quantities: dict[str, int] = {}
     for r in rows:
         quantities[r["order_line_id"]] = quantities.get(r["order_line_id"], 0) + r["quantity"]
     lines = [(lid, order.line(lid).sku_id, qty) for lid, qty in sorted(quantities.items())]
     trial = decisions.decide(uow, order.id, order.channel_id, lines, order=order)
     if trial.decision.unsourced:
-        return
+        return 0
     inventory.release(uow, [r["id"] for r in rows])
     for line_id, qty in quantities.items():
         line = order.line(line_id)
         line.qty_backordered -= qty
         line.check()
     resource_lines(uow, order, quantities, [], cause="backorder_resourced")
+    return 1

@@ -2,9 +2,11 @@
 
 The whole demand goes to ``allocation.allocate`` first (the sourcing rule). Only when
 stock is short are policies read (``inventory.service.policy_for``): ``deny`` lines must
-still be reserved in full (else 409 ``insufficient_stock``), ``backorder`` lines reserve
-what there is and wait for the rest, ``preorder`` lines promise the rest from expected
-supply. Waiting units are allocated later by ``handlers`` when inventory says so.
+still be reserved in full (else 409 ``insufficient_stock``), ``backorder`` lines wait for
+the rest, ``preorder`` lines promise the rest from expected supply. What the engine did
+not source takes no stock on hand: it waits, at a location the profile allows. Waiting
+units are allocated later when inventory says so, or sourced again by
+``resourcing.resource_backorders``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from switchyard.inventory import service as inventory
 from switchyard.inventory.backorders import reserve_with_policy
 from switchyard.inventory.supply_repository import SupplyRepository
 from switchyard.kernel.errors import Conflict, FieldError
+from switchyard.manufacturing import service as manufacturing
 from switchyard.orders.domain import Order, OrderLine
 from switchyard.placement import allocation, exclusions, promising
 from switchyard.placement.in_flight import InFlight
@@ -49,10 +52,13 @@ def allocate_lines(
     *,
     exclude: list[str] | None = None,
     at_commit: bool = False,
+    only: list[str] | None = None,
+    waits: bool = True,
 ) -> Placement:
     """Reserve every unallocated unit of ``lines`` (or let it wait, as policies allow),
     never at the ``exclude`` locations nor at those excluded for these lines
-    (``placement.exclusions``); ``at_commit``: see ``allocation.allocate``."""
+    (``placement.exclusions``); ``at_commit``: see ``allocation.allocate``. ``only``: at
+    these locations alone; ``waits`` False: nothing may wait (409 when short)."""
     index = {ln.id: i for i, ln in enumerate(order.lines)}
     demands = [
         allocation.Demand(index[ln.id], ln.id, ln.sku_id, ln.unallocated)
@@ -69,15 +75,18 @@ def allocate_lines(
     if exclude:
         where = where or allocation.candidate_locations(uow, order.channel_id)
         where = [loc for loc in where if loc not in exclude]
+    made = made_to_order(uow, order, demands, exclude)
+    demands = [d for d in demands if d.line_id not in {a.line_id for a in made}]
     # Sourcing engine call site (sourcing integration): the engine sources what the
     # channel's profile allows, anywhere (a pickup store may be supplied by a transfer),
     # never at ``exclude``; what it leaves open goes to the backorder policies.
     done = Placement(
         allocation.allocate(
             uow, order.id, order.channel_id, demands, order=order, exclude=exclude or (),
-            partial=True, at_commit=at_commit,
+            partial=waits, at_commit=at_commit, locations=only,
         )
     )  # fmt: skip
+    done.allocations += made
     short = allocation.shortfall(demands, done.allocations)
     if short:
         kits = allocation.kit_parts(uow, short)  # a kit waits for no stock: its parts do
@@ -90,9 +99,18 @@ def allocate_lines(
         denied = [d for d in short if policies[d.sku_id] == "deny"]
         if denied:
             raise allocation.insufficient(denied)
-        used = sorted({a.location_id for a in done.allocations})  # backorders wait there
-        ships = not order.pickup_location_id and "preorder" not in policies.values()
-        wait_at = used if used and ships else where
+        wait_at = where
+        if not order.pickup_location_id:  # units wait only where the profile allows
+            allowed = uow.state(InFlight).waiting_at.pop(order.id, None)
+            if allowed is None:
+                allowed = allocation.candidate_locations(uow, order.channel_id)
+            if where is not None:
+                allowed = [loc for loc in allowed if loc in where]
+            used = [a.location_id for a in done.allocations if a.location_id in allowed]
+            together = sorted(set(used)) if "preorder" not in policies.values() else []
+            wait_at = together or allowed  # backorders wait with the rest of the order
+            if not wait_at:
+                raise allocation.insufficient(short)
         later = _with_policies(uow, order, short, policies, wait_at)
         done.allocations += later.allocations
         done.waiting += later.waiting
@@ -101,6 +119,29 @@ def allocate_lines(
     for w in done.waiting:
         order.line(w.line_id).backorder(w.quantity)
     return done
+
+
+def made_to_order(
+    uow: UnitOfWork, order: Order, demands: list[allocation.Demand], exclude: list[str]
+) -> list[allocation.Allocation]:
+    """Lines of SKUs made to order get a production slot and their components
+    (``manufacturing``); none of them waits: 409 ``insufficient_stock`` when no site can
+    make them within the horizon."""
+    routes = manufacturing.routes_of(uow, sorted({d.sku_id for d in demands}))
+    made = []
+    for d in demands:
+        sites = tuple(r for r in routes.get(d.sku_id, ()) if r.location_id not in exclude)
+        if d.sku_id not in routes:
+            continue
+        planned = manufacturing.plan_line(uow, order.id, d.line_id, d.sku_id, d.quantity, sites)
+        if planned is None:
+            raise allocation.insufficient([d])
+        site = planned["location_id"]
+        state = uow.state(InFlight)
+        state.ready_from[(order.id, site)] = manufacturing.ready_from(uow, site, planned["due_day"])
+        state.work_orders.append(planned)  # stored by ``record``, once the order is
+        made.append(allocation.Allocation(d.line_id, d.sku_id, site, d.quantity))
+    return made
 
 
 def _with_policies(
@@ -126,8 +167,8 @@ def _with_policies(
             )
             for d in group
         ]
-        try:
-            outcomes = reserve_with_policy(uow, requests, policy)
+        try:  # the engine decided where stock may serve: the rest only waits
+            outcomes = reserve_with_policy(uow, requests, policy, wait_only=True)
         except Conflict as exc:
             raise _renumbered(exc, group) from None
         for d, out in zip(group, outcomes, strict=True):
@@ -188,8 +229,13 @@ def _renumbered(exc: Conflict, group: list[allocation.Demand]) -> Conflict:
 def record(uow: UnitOfWork, order: Order, done: Placement, *, cause: str) -> None:
     """Events for what ``allocate_lines`` did, and one fulfillment per location reserved at.
 
-    Call after the order is stored (fulfillments refer to it).
+    Call after the order is stored (fulfillments and work orders refer to it).
     """
+    state = uow.state(InFlight)
+    planned = [w for w in state.work_orders if w["order_id"] == order.id]
+    if planned:
+        state.work_orders = [w for w in state.work_orders if w["order_id"] != order.id]
+        manufacturing.add_work_orders(uow, planned)
     by_location: dict[str, list[allocation.Allocation]] = defaultdict(list)
     for a in done.allocations:
         by_location[a.location_id].append(a)

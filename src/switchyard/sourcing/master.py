@@ -32,7 +32,7 @@ class Master:
     """The restricted master problem, kept in one HiGHS instance and warm-started."""
 
     def __init__(self, orders: int, limits: dict[Key, float]) -> None:
-        self.h = highspy.Highs()
+        self.h = highspy.Highs()  # type: ignore[no-untyped-call]
         self.h.setOptionValue("output_flag", False)
         self.h.setOptionValue("threads", 1)
         self.limits = limits

@@ -66,7 +66,7 @@ class _Model:
         self.entries.extend((r, col, val) for col, val in merged.items())
 
     def solve(self, time_limit: float, rel_gap: float) -> highspy.Highs:
-        h = highspy.Highs()
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
         h.setOptionValue("output_flag", False)
         h.setOptionValue("time_limit", float(time_limit))
         h.setOptionValue("mip_rel_gap", float(rel_gap))

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, bindparam, func, select
 from switchyard.db import pending_writes
 from switchyard.db.crud import upsert
 from switchyard.fulfillment.tables import fulfillments
-from switchyard.inventory.tables import reservations
+from switchyard.inventory.tables import reservations, stock_levels
 from switchyard.locations.tables import locations
 from switchyard.orders.tables import orders
 from switchyard.sourcing.tables import (
@@ -184,6 +184,31 @@ class SourcingRepository:
             )
             .order_by(R.created_at, R.id)
             .limit(limit)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+    def waiting_with_stock(self, limit: int) -> list[dict[str, Any]]:
+        """Orders' waiting (backordered) reservations of SKUs that some location has
+        available now (capacity may have freed, or stock sat at a full location), oldest
+        first: ``limit`` orders' worth at most."""
+        free = (
+            select(stock_levels.c.sku_id)
+            .where(
+                stock_levels.c.on_hand - stock_levels.c.reserved - stock_levels.c.safety_stock > 0
+            )
+            .scalar_subquery()
+        )
+        orders_first = (
+            select(R.order_id)
+            .where(R.status == "waiting", R.order_id.is_not(None), R.sku_id.in_(free))
+            .group_by(R.order_id)
+            .order_by(func.min(R.created_at), R.order_id)
+            .limit(limit)
+        ).subquery()
+        rows = self.conn.execute(
+            select(R.id, R.order_id, R.order_line_id, R.location_id, R.quantity, R.sku_id)
+            .where(R.status == "waiting", R.order_id.in_(select(orders_first.c.order_id)))
+            .order_by(R.created_at, R.id)
         ).mappings()
         return [dict(r) for r in rows]
 

@@ -1,0 +1,1 @@
+"""Jeopardy: open orders checked against their promises, flagged before they are late."""
