@@ -46,11 +46,12 @@ class Job:
     run: Callable[[UnitOfWork], Any]
 
 
+# Quick, time-bound jobs first: each run of the loop takes the due jobs in this order.
 JOBS = [
+    Job("expire cart holds", 30, _expire_holds),
     Job("release due fulfillments", 2, release_due),
     Job("source waiting backorders again", 300, _resource_backorders),
     Job("check orders at risk of missing their promise", 30, check_due),
-    Job("expire cart holds", 30, _expire_holds),
     Job("return uncollected pickups to stock", 3600, _expire_pickups),
 ]
 

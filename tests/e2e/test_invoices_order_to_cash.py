@@ -226,3 +226,34 @@ def test_refund_after_capture_issues_a_credit_note(client, database):
         if i["kind"] != "invoice"
     )
     assert credited == Decimal("-119.00")
+
+
+def test_an_order_s_invoices_page_by_id_each_once(client, database):
+    channel = make_channel(client)
+    places = [make_location(client) for _ in range(3)]
+    skus = [make_sku(client, channel, "10.00") for _ in places]
+    for sku, loc in zip(skus, places, strict=True):
+        stock(database, sku, loc, 1)
+    order = client.post("/api/v1/orders", json=order_body(channel, [(s, 1) for s in skus]))
+    assert order.status_code == 201, order.text
+    fulfillments = order.json()["fulfillments"]
+    assert len(fulfillments) == 3
+    for n, f in enumerate(fulfillments):
+        ship(client, f["id"], f"P{n}")
+    again = client.post(  # a repeated shipment invoices nothing more
+        f"/api/v1/fulfillments/{fulfillments[0]['id']}/ship",
+        json={"carrier": "DHL", "tracking_number": "P0"},
+    )
+    assert again.status_code == 200, again.text
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 1} | ({"cursor": cursor} if cursor else {})
+        page = client.get(f"/api/v1/orders/{order.json()['id']}/invoices", params=params).json()
+        assert len(page["items"]) <= 1
+        seen += page["items"]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            break
+    assert [i["id"] for i in seen] == sorted(i["id"] for i in seen)
+    assert len({i["id"] for i in seen}) == 3
+    assert {i["fulfillment_id"] for i in seen} == {f["id"] for f in fulfillments}

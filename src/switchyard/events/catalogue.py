@@ -340,9 +340,15 @@ EVENT_TYPES: tuple[EventType, ...] = (
         "fulfillment.created",
         "fulfillment",
         "A location was given lines of an order to ship or hand over.",
-        "location_id status delivery_method lines",
+        "location_id status delivery_method lines purpose? ship_to_location_id?",
         delivery_method=("string", "`ship` or `pickup`"),
         lines=("array", "`{line_id, sku, quantity}` per line"),
+        purpose=(
+            "string",
+            "consolidation only: `merge_leg` (a transfer to the merge node) or "
+            "`consolidated` (the merge node's parcel to the customer)",
+        ),
+        ship_to_location_id=("string|null", "a merge leg's merge node"),
     ),
     _event(
         "fulfillment.lines_added",
@@ -449,6 +455,17 @@ EVENT_TYPES: tuple[EventType, ...] = (
         _FULFILLMENT + " packages store_id",
         packages=("array", "package ids that arrived last"),
         store_id=("string", "the pickup store"),
+    ),
+    _event(
+        "fulfillment.leg_arrived",
+        "fulfillment",
+        "Consolidation: packages of a merge leg arrived at the merge node; their units are "
+        "its stock now, reserved for the consolidated parcel (complete: every package).",
+        _FULFILLMENT + " packages quantities merge_node_id complete",
+        packages=("array", "package ids that arrived"),
+        quantities=("object", "units arrived per order line id"),
+        merge_node_id=("string", "the merge node (location id)"),
+        complete=("boolean", "every package of the leg has arrived"),
     ),
     _event(
         "fulfillment.ready_for_pickup",

@@ -25,11 +25,14 @@ from switchyard.fulfillment.picking import check_picked
 from switchyard.fulfillment.shipping import Label
 from switchyard.fulfillment.status import (
     CANCELLABLE,
+    CONSOLIDATED,
+    MERGE_LEG,
     OPEN,
     PICKUP,
     RANK,
     REJECTABLE,
     SHIP,
+    SHIP_TO_STORE,
     Status,
     Step,
 )
@@ -68,8 +71,11 @@ class Fulfillment:
     pickup_deadline: datetime | None = None
     promised_delivery: date | None = None
     ship_to_location_id: str | None = None  # ship to store: where the customer collects
+    # ship to a merge node (``MERGE_LEG``) or the merge node's parcel (``CONSOLIDATED``)
+    purpose: str | None = None
     blocked_by: str | None = None  # not stored: why no work may be done now (order held)
     awaiting_production: bool = False  # not stored: made-to-order units not finished yet
+    awaiting_legs: bool = False  # not stored: a consolidated parcel's legs not all arrived
     steps: list[Step] = field(default_factory=list)  # not stored: changes since loading
 
     def record(
@@ -110,11 +116,28 @@ class Fulfillment:
             )
 
     def require_made(self) -> None:
-        """Nothing to pick before the work order that makes the units is done."""
+        """Nothing to pick before the work order that makes the units is done, nor before
+        the transfer legs of a consolidated parcel arrived."""
         if self.awaiting_production:
             raise Conflict(
                 "awaiting_production",
                 f"fulfillment {self.id} waits for its units to be made (work order not done)",
+            )
+        if self.awaiting_legs:
+            raise Conflict(
+                "awaiting_legs",
+                f"fulfillment {self.id} waits for its transfer legs to arrive",
+            )
+
+    def require_no_hand_back(self) -> None:
+        """A merge leg's or consolidated parcel's units are not handed back one by one
+        (the other side holds them too): cancel the order instead."""
+        if self.purpose in (MERGE_LEG, CONSOLIDATED):
+            raise Conflict(
+                "consolidated_fulfillment",
+                f"fulfillment {self.id} is part of a consolidated parcel: its units cannot be"
+                " handed back alone",
+                extra={"purpose": self.purpose},
             )
 
     def line(self, order_line_id: str) -> FulfillmentLine:
@@ -130,7 +153,16 @@ class Fulfillment:
     @property
     def to_store(self) -> bool:
         """Ship to store: the parcel goes to a store, where the customer collects it."""
-        return self.ship_to_location_id is not None
+        return self.ship_to_location_id is not None and self.purpose != MERGE_LEG
+
+    @property
+    def is_leg(self) -> bool:
+        """A transfer of the order's units to the merge node ``ship_to_location_id``."""
+        return self.purpose == MERGE_LEG
+
+    @property
+    def shown_purpose(self) -> str | None:
+        return SHIP_TO_STORE if self.to_store else self.purpose
 
     @property
     def units_at_location(self) -> bool:
@@ -145,6 +177,7 @@ class Fulfillment:
             self.status == S.CREATED
             and self.delivery_method == delivery_method
             and self.ship_to_location_id == ship_to
+            and not self.is_leg
         )
 
     def add_units(self, items: list[tuple[str, str, int]]) -> list[dict[str, Any]]:
@@ -188,6 +221,7 @@ class Fulfillment:
         if self.status == S.CANCELLED and self.cancel_reason == "rejected":
             return False
         self.require_live()
+        self.require_no_hand_back()
         if self.status == S.CREATED:
             raise Conflict("not_released", f"fulfillment {self.id} has not been released")
         if self.status not in REJECTABLE:
@@ -212,6 +246,8 @@ class Fulfillment:
             )
         if self.status not in CANCELLABLE and not at_store:
             raise Conflict("fulfillment_shipped", f"fulfillment {self.id} has already shipped")
+        if reason not in ("order_cancelled", "stock_shorted"):  # shorted: made again
+            self.require_no_hand_back()
         self.cancel_reason, self.note = reason, note
         self.record(
             S.CANCELLED, "cancelled", reason=reason, note=note, quantities=self.quantities()
@@ -267,6 +303,8 @@ class Fulfillment:
         shorts = check_picked(
             [(ln.order_line_id, ln.quantity) for ln in self.lines], picked, allow_short
         )
+        if shorts:
+            self.require_no_hand_back()
         self.imply(S.PICKED)
         for ln in self.lines:
             ln.qty_picked = picked.get(ln.order_line_id, 0)

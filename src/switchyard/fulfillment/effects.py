@@ -13,6 +13,11 @@
   a ship to store, the units are at the store: they go into its stock instead.
 * ship to store: the warehouse's stock is consumed when the parcel ships to the store; the
   order lines are delivered when the customer collects it there.
+* consolidation: a merge leg's shipment consumes the source's stock (``transfer_out``)
+  without shipping the order lines; its arrival (``leg_arrived``) adds the units to the
+  merge node's on-hand (``merge_in``) and reserves them there for the same order lines,
+  so the consolidated parcel consumes them at the node and ships the lines. Units that
+  arrive for a cancelled order stay in the node's stock, unreserved.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from switchyard.db.uow import UnitOfWork
 from switchyard.fulfillment.status import Step
 from switchyard.inventory import service as inventory
 from switchyard.inventory.allocation import split_reservation
+from switchyard.inventory.ledger import change_on_hand
 from switchyard.inventory.operations import write_off_short_pick
 from switchyard.inventory.reservation_repository import ReservationRepository
 from switchyard.kernel.clock import utcnow
@@ -48,6 +54,17 @@ def apply(uow: UnitOfWork, order: Order, f: Fulfillment, steps: list[Step]) -> N
     for step in steps:
         quantities: dict[str, int] = step.data.get("quantities") or {}
         # Ship to store: the units leave the warehouse when it ships to the store.
+        if step.name == "shipped" and f.is_leg:
+            for line_id, qty in sorted(quantities.items()):
+                parts = kits.get(line_id, ())
+                inventory.consume(
+                    uow, line_id, f.location_id, qty, reference=f.id, parts=parts,
+                    kind="transfer_out",
+                )  # fmt: skip
+            continue
+        if step.name == "leg_arrived":
+            arrived(uow, order, f, quantities, kits)
+            continue
         if step.name == "shipped" or (step.name == "picked_up" and not f.to_store):
             for line_id, qty in sorted(quantities.items()):
                 order.line(line_id).ship(qty)
@@ -79,6 +96,32 @@ def apply(uow: UnitOfWork, order: Order, f: Fulfillment, steps: list[Step]) -> N
             release_at(uow, f.location_id, quantities, kits)
             for line_id, qty in quantities.items():
                 cancel_units(order.line(line_id), qty)
+
+
+def arrived(
+    uow: UnitOfWork,
+    order: Order,
+    f: Fulfillment,
+    quantities: dict[str, int],
+    kits: dict[str, Parts],
+) -> None:
+    """A merge leg's units reached the merge node: its stock, reserved for the lines."""
+    node = f.ship_to_location_id
+    assert node is not None  # a leg always names its merge node
+    keep = order.status != "cancelled"
+    requests = []
+    for line_id, qty in sorted(quantities.items()):
+        line = order.line(line_id)
+        for sku_id, per in kits.get(line_id) or ((line.sku_id, 1),):
+            change_on_hand(
+                uow, (sku_id, node), qty * per, "merge_in", reference=f.id, allocate=not keep
+            )
+            if keep:
+                requests.append(
+                    inventory.ReservationRequest(sku_id, node, qty * per, order.id, line_id)
+                )
+    if requests:
+        inventory.reserve(uow, requests)
 
 
 def kit_lines(uow: UnitOfWork, f: Fulfillment) -> dict[str, Parts]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from switchyard.auth.domain import Principal
-from switchyard.channels.release_policy import release_policy
+from switchyard.channels.release_policy import ReleasePolicy, release_policy
 from switchyard.db.uow import UnitOfWork
 from switchyard.fulfillment.service import locked, persist
 from switchyard.fulfillment.status import Status
@@ -77,27 +77,30 @@ def release_many(
 
 def release_due(uow: UnitOfWork, *, now: datetime | None = None, limit: int = RELEASE_BATCH) -> int:
     """Release the created fulfillments each channel's policy says are due (not those of
-    orders on hold or waiting for payment), at most ``limit`` per channel and run, oldest
-    first; returns how many were released."""
+    orders on hold or waiting for payment): up to ``limit`` a run, oldest first, looking
+    at most at four times as many (fulfillments waiting for payment are passed over, not
+    retried at the head of every run); returns how many were released."""
     now = now or utcnow()
     repo = uow.repo(WorkRepository)
-    system = Principal.system("release")
-    released = 0
+    by_delay: dict[int, list[str]] = {}
     for channel_id, settings in repo.channel_release_settings():
         policy = release_policy(settings)
-        if not policy.automatic:
-            continue
-        after: str | None = None
-        left = limit  # per channel, so one busy channel does not starve the others
-        while left > 0:
-            batch = repo.due_for_release(channel_id, policy.due_before(now), after, min(left, 100))
-            if not batch:
-                break
-            left -= len(batch)
-            after = batch[-1][1]
-            for _, fulfillment_id in batch:
-                order, f = locked(uow, system, fulfillment_id)
-                if not f.blocked_by and f.status == Status.CREATED and f.release():
-                    persist(uow, order, f)
-                    released += 1
+        if policy.automatic:
+            by_delay.setdefault(policy.minutes, []).append(channel_id)
+    cutoffs = [
+        (ids, ReleasePolicy("after", minutes).due_before(now)) for minutes, ids in by_delay.items()
+    ]
+    system = Principal.system("release")
+    released, looked, after = 0, 0, None
+    while cutoffs and released < limit and looked < 4 * limit:
+        batch = repo.due_for_release(cutoffs, after, 100)
+        if not batch:
+            break
+        looked += len(batch)
+        after = batch[-1][1]
+        for _, fulfillment_id in batch:
+            order, f = locked(uow, system, fulfillment_id)
+            if not f.blocked_by and f.status == Status.CREATED and f.release():
+                persist(uow, order, f)
+                released += 1
     return released

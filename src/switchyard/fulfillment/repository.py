@@ -26,6 +26,7 @@ _STATE = (
     "pickup_deadline",
     "promised_delivery",
     "ship_to_location_id",
+    "purpose",
 )
 _LINE_QTY = ("quantity", "qty_picked", "qty_packed", "qty_short")
 _PACKAGE = (
@@ -121,6 +122,19 @@ class FulfillmentRepository:
             select(F.order_id, F.location_id, F.ship_to_location_id).where(F.id == fulfillment_id)
         ).first()
         return (row.order_id, row.location_id, row.ship_to_location_id) if row else None
+
+    def legs_to(self, order_id: str, location_id: str) -> list[dict[str, Any]]:
+        """``{id, location_id, status}`` of the order's merge legs to ``location_id``."""
+        rows = self.conn.execute(
+            select(F.id, F.location_id, F.status)
+            .where(
+                F.order_id == order_id,
+                F.ship_to_location_id == location_id,
+                F.purpose == "merge_leg",
+            )
+            .order_by(F.id)
+        )
+        return [dict(r._mapping) for r in rows]
 
     def for_order(self, order_id: str) -> list[Fulfillment]:
         rows = self.conn.execute(

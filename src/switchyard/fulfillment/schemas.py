@@ -53,7 +53,18 @@ class FulfillmentRead(BaseModel):
         description="the shipping address (none for pickups; the store's for a ship to store)",
     )
     ship_to_location_id: str | None = Field(
-        default=None, description="ship to store: the pickup store the parcel goes to"
+        default=None,
+        description="ship to store: the pickup store the parcel goes to; merge leg: the merge node",
+    )
+    purpose: str | None = Field(
+        default=None,
+        description="null (a parcel to the customer), ship_to_store, merge_leg (a transfer "
+        "to the merge node) or consolidated (the merge node's parcel, picked once its legs "
+        "arrived)",
+    )
+    legs: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="consolidated: its merge legs, `{id, location_id, status}`",
     )
     carrier: str | None
     tracking_number: str | None

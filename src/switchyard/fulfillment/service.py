@@ -15,7 +15,7 @@ from switchyard.db.uow import UnitOfWork
 from switchyard.fulfillment import effects
 from switchyard.fulfillment.domain import OPEN, Fulfillment, FulfillmentLine, Status
 from switchyard.fulfillment.repository import FulfillmentRepository
-from switchyard.fulfillment.status import PICKUP, SHIP, Step
+from switchyard.fulfillment.status import CONSOLIDATED, PICKUP, SHIP, Step
 from switchyard.kernel.clock import utcnow
 from switchyard.kernel.errors import FieldError, ValidationFailed, check_version, not_found
 from switchyard.kernel.events import DomainEvent
@@ -71,6 +71,7 @@ def create_for(
     promised_delivery: date | None = None,
     merge: bool = True,
     ship_to_location_id: str | None = None,
+    purpose: str | None = None,
 ) -> Fulfillment:
     """A fulfillment at ``location_id`` for (order line id, sku id, quantity) items.
 
@@ -79,7 +80,9 @@ def create_for(
     ``merge``: the items join the order's fulfillment at that location that nobody works
     on yet, if there is one (an order being placed has none: it passes False and saves
     the query), so amendments and backorder fills do not split the parcel.
-    ``ship_to_location_id``: ship to store, the pickup store the parcel goes to.
+    ``ship_to_location_id``: ship to store, the pickup store the parcel goes to; with
+    ``purpose`` ``merge_leg``, the merge node a consolidated order's units go to
+    (``consolidated``: the node's parcel to the customer).
     """
     if merge:
         repo = uow.repo(FulfillmentRepository)
@@ -95,12 +98,14 @@ def create_for(
         delivery_method=delivery_method,
         promised_delivery=promised_delivery,
         ship_to_location_id=ship_to_location_id,
+        purpose=purpose,
     )
     uow.repo(FulfillmentRepository).add(f)
     lines = [{"order_line_id": ln.order_line_id, "quantity": ln.quantity} for ln in f.lines]
-    uow.emit(
-        event(f, order, "fulfillment.created", {"lines": lines, "delivery_method": delivery_method})
-    )
+    data: dict[str, Any] = {"lines": lines, "delivery_method": delivery_method}
+    if purpose is not None:
+        data |= {"purpose": purpose, "ship_to_location_id": ship_to_location_id}
+    uow.emit(event(f, order, "fulfillment.created", data))
     return f
 
 
@@ -166,6 +171,10 @@ def locked(
         f.awaiting_production = uow.repo(ManufacturingRepository).unfinished_at(
             order.id, f.location_id
         )
+        if f.purpose == CONSOLIDATED:
+            legs = uow.repo(FulfillmentRepository).legs_to(order.id, f.location_id)
+            done = (Status.DELIVERED, Status.CANCELLED)
+            f.awaiting_legs = any(leg["status"] not in done for leg in legs)
     if f.blocked_by is None and f.status == Status.CREATED:
         settings = (channel(uow, order.channel_id) or {}).get("settings") or {}
         if release_needs_payment(uow, order.id, settings):
@@ -188,7 +197,7 @@ def persist(uow: UnitOfWork, order: Order, f: Fulfillment, *, force: bool = Fals
         stamps["released_at"] = now
     if names & {"shipped", "picked_up"}:
         stamps["shipped_at"] = now
-    if names & {"delivered", "picked_up"}:
+    if names & {"delivered", "picked_up"} or ("leg_arrived" in names and f.status == "delivered"):
         stamps["delivered_at"] = now
     uow.repo(FulfillmentRepository).save(f, **stamps)
     effects.apply(uow, order, f, steps)

@@ -168,6 +168,17 @@ def deliver(f: Fulfillment, package_ids: list[str] | None, inferred: bool = Fals
         for line, qty in p.items.items():
             quantities[line] = quantities.get(line, 0) + qty
     done = all(p.delivered for p in f.packages)
+    if f.is_leg:  # at the merge node: its stock now, for the consolidated parcel
+        f.record(
+            S.DELIVERED if done else S.SHIPPED,
+            "leg_arrived",
+            inferred=inferred,
+            packages=[p.id for p in arrived],
+            quantities=quantities,
+            merge_node_id=f.ship_to_location_id,
+            complete=done,
+        )
+        return True
     if f.to_store:
         f.record(
             S.AT_STORE if done else S.SHIPPED,

@@ -24,6 +24,9 @@ class Status:
 S = Status
 SHIP, PICKUP = "ship", "pickup"
 DELIVERY_METHODS = (SHIP, PICKUP)
+# Purposes (stored, null for a parcel to the customer): consolidation's transfer to the
+# merge node and the merge node's parcel; ship to store is shown, not stored.
+MERGE_LEG, CONSOLIDATED, SHIP_TO_STORE = "merge_leg", "consolidated", "ship_to_store"
 ORDERED = [S.CREATED, S.RELEASED, S.ACCEPTED, S.PICKING, S.PICKED, S.PACKED, S.SHIPPED, S.DELIVERED]
 RANK = {s: i for i, s in enumerate(ORDERED)} | {S.READY_FOR_PICKUP: 6, S.PICKED_UP: 7}
 RANK[S.AT_STORE] = RANK[S.DELIVERED]  # ship to store: shipped, at_store, ready, picked_up

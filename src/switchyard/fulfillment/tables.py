@@ -32,6 +32,10 @@ fulfillments = Table(
     Column("promised_delivery", Date, nullable=True),
     # Ship to store: the store the parcel goes to, where the customer collects it.
     Column("ship_to_location_id", String(40), ForeignKey("locations.id"), nullable=True),
+    # Why it ships where it ships: null (to the customer), ship_to_store, merge_leg (a
+    # transfer to the merge node ``ship_to_location_id``) or consolidated (the merge
+    # node's parcel to the customer, waiting for its legs).
+    Column("purpose", String(16), nullable=True),
     Column("version", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),

@@ -15,7 +15,7 @@ from switchyard.db.uow import Database, UnitOfWork
 from switchyard.fulfillment.domain import Fulfillment
 from switchyard.fulfillment.repository import FulfillmentRepository
 from switchyard.fulfillment.schemas import FulfillmentLineRead, FulfillmentRead, PackageRead
-from switchyard.fulfillment.status import PICKUP
+from switchyard.fulfillment.status import CONSOLIDATED, PICKUP
 from switchyard.kernel.money import format_amount
 from switchyard.locations.repository import LocationRepository
 
@@ -27,9 +27,17 @@ def present(uow: UnitOfWork, found: list[Fulfillment]) -> list[FulfillmentRead]:
         sid: uow.repo(LocationRepository).get(sid)
         for sid in sorted({f.ship_to_location_id for f in found if f.ship_to_location_id})
     }
+    repo = uow.repo(FulfillmentRepository)
+    legs = {
+        f.id: repo.legs_to(f.order_id, f.location_id) for f in found if f.purpose == CONSOLIDATED
+    }
     return [
         fulfillment_read(
-            f, orders.get(f.order_id, {}), skus, stores.get(f.ship_to_location_id or "")
+            f,
+            orders.get(f.order_id, {}),
+            skus,
+            stores.get(f.ship_to_location_id or ""),
+            legs.get(f.id, []),
         )
         for f in found
     ]
@@ -68,6 +76,7 @@ def fulfillment_read(
     order: dict[str, Any],
     skus: dict[str, dict[str, Any]],
     store: dict[str, Any] | None = None,
+    legs: list[dict[str, Any]] | None = None,
 ) -> FulfillmentRead:
     return FulfillmentRead(
         id=f.id,
@@ -78,6 +87,8 @@ def fulfillment_read(
         delivery_method=f.delivery_method,
         ship_to=_ship_to(f, order, store),
         ship_to_location_id=f.ship_to_location_id,
+        purpose=f.shown_purpose,
+        legs=legs or [],
         carrier=f.carrier,
         tracking_number=f.tracking_number,
         version=f.version,

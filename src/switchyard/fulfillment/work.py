@@ -73,7 +73,9 @@ def create_wave(
     taken = []
     for _, fulfillment_id in sorted(candidates):
         order, f = locked(uow, principal, fulfillment_id)
-        if f.wave_id is None and f.status in (Status.RELEASED, Status.ACCEPTED):
+        # A consolidated parcel whose legs have not all arrived waits for a later wave.
+        waiting = f.awaiting_legs
+        if f.wave_id is None and f.status in (Status.RELEASED, Status.ACCEPTED) and not waiting:
             f.start_picking(wave_id)
             persist(uow, order, f)
             taken.append(f.id)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, and_, delete, insert, or_, select
 
 from switchyard.channels.tables import channels
 from switchyard.db.crud import insert_for
@@ -55,19 +55,24 @@ class WorkRepository:
         return [(r.id, r.settings or {}) for r in rows]
 
     def due_for_release(
-        self, channel_id: str, created_before: datetime, after_id: str | None, limit: int
+        self,
+        cutoffs: Sequence[tuple[Sequence[str], datetime]],
+        after_id: str | None,
+        limit: int,
     ) -> list[tuple[str, str]]:
-        """(order id, fulfillment id) of a channel's ``created`` fulfillments made before
-        ``created_before`` whose order is not on hold, oldest first, after ``after_id``."""
+        """(order id, fulfillment id) of ``created`` fulfillments whose order is not on
+        hold, of the channels of each (channel ids, created before) pair, made before its
+        time; oldest first, after ``after_id``."""
+        due = or_(
+            *(
+                and_(orders.c.channel_id.in_(list(ids)), F.created_at < before)
+                for ids, before in cutoffs
+            )
+        )
         query = (
             select(F.order_id, F.id)
             .join(orders, orders.c.id == F.order_id)
-            .where(
-                F.status == "created",
-                F.created_at < created_before,
-                orders.c.channel_id == channel_id,
-                orders.c.held_since.is_(None),
-            )
+            .where(F.status == "created", orders.c.held_since.is_(None), due)
         )
         if after_id is not None:
             query = query.where(F.id > after_id)

@@ -25,6 +25,7 @@ MOVEMENT_KINDS = frozenset(
         "short_pick",
         "production",  # finished goods made at the site (make to order)
         "production_use",  # components consumed by a work order
+        "merge_in",  # a consolidation leg arrived at the merge node, reserved there
     }
 )
 # Most units one balance holds: below the 4-byte integer columns hold (2**31 - 1).

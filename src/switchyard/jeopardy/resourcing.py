@@ -29,7 +29,7 @@ from switchyard.db.uow import UnitOfWork
 from switchyard.fulfillment.effects import kit_lines, release_at, unallocate
 from switchyard.fulfillment.repository import FulfillmentRepository
 from switchyard.fulfillment.service import persist
-from switchyard.fulfillment.status import SHIP
+from switchyard.fulfillment.status import CONSOLIDATED, MERGE_LEG, SHIP
 from switchyard.jeopardy.rules import MOVABLE
 from switchyard.orders.master_data import channel
 from switchyard.orders.repository import OrderRepository
@@ -47,6 +47,7 @@ CANCEL_REASON = "jeopardy"
 @dataclass(frozen=True, slots=True)
 class Outcome:
     # moved | not_movable | order_on_hold | payment_required | no_promise | kit_lines |
+    # consolidated (a merge leg or the merge node's parcel: they move together or not) |
     # moved_before | location_still_makes_the_date | no_location_makes_the_date
     outcome: str
     to: list[dict[str, Any]] = field(default_factory=list)  # {fulfillment_id, location_id}
@@ -74,6 +75,8 @@ def move(
         return Outcome("no_promise")
     if kit_lines(uow, f):
         return Outcome("kit_lines")
+    if f.purpose in (MERGE_LEG, CONSOLIDATED):
+        return Outcome("consolidated")
     quantities = f.quantities()
     if not quantities:
         return Outcome("not_movable")

@@ -17,6 +17,7 @@ from typing import Any
 from switchyard.db.uow import UnitOfWork
 from switchyard.events.bus import subscribe
 from switchyard.fulfillment import service as fulfillment
+from switchyard.fulfillment.status import CONSOLIDATED
 from switchyard.kernel.clock import utcnow
 from switchyard.kernel.events import DomainEvent
 from switchyard.orders import fulfillment_sync
@@ -82,7 +83,15 @@ def on_reservation_shorted(uow: UnitOfWork, event: DomainEvent) -> None:
         for f in fulfillment_sync.open_fulfillments(uow, order)
         if f.location_id == location_id and any(ln.order_line_id == line.id for ln in f.lines)
     ]
-    fulfillment_sync.cancel(uow, order, affected, "stock_shorted")
+    # Consolidation: a merge leg shorted also carries fewer units into its merge node's
+    # parcel, which is made again with them too.
+    nodes = {f.ship_to_location_id for f in affected if f.is_leg}
+    parcels = [
+        f
+        for f in fulfillment_sync.open_fulfillments(uow, order)
+        if f.purpose == CONSOLIDATED and f.location_id in nodes and f not in affected
+    ]
+    fulfillment_sync.cancel(uow, order, [*affected, *parcels], "stock_shorted")
     held = fulfillment_sync.regroup(affected).get(location_id, {})
     sku_id, kept = held.get(line.id, (line.sku_id, 0))
     held[line.id] = (sku_id, kept - quantity)
@@ -100,11 +109,24 @@ def on_reservation_shorted(uow: UnitOfWork, event: DomainEvent) -> None:
         )
     )
     items = [(lid, sku, qty) for lid, (sku, qty) in sorted(held.items()) if qty > 0]
+    leg = next((f for f in affected if f.purpose is not None), None)
     if items:
         method, to_store = fulfillment.delivery_for(order, location_id)
+        if leg is not None:  # the same leg or consolidated parcel, with fewer units
+            to_store = leg.ship_to_location_id
         fulfillment.create_for(
-            uow, order, location_id, items, delivery_method=method, ship_to_location_id=to_store
-        )
+            uow, order, location_id, items, delivery_method=method, ship_to_location_id=to_store,
+            purpose=leg.purpose if leg is not None else None, merge=leg is None,
+        )  # fmt: skip
+    for parcel in parcels:
+        rest = fulfillment_sync.regroup([parcel])[parcel.location_id]
+        sku_id, kept = rest[line.id]
+        rest[line.id] = (sku_id, kept - quantity)
+        again = [(lid, sku, qty) for lid, (sku, qty) in sorted(rest.items()) if qty > 0]
+        if again:
+            fulfillment.create_for(
+                uow, order, parcel.location_id, again, merge=False, purpose=CONSOLIDATED
+            )
 
 
 def on_fulfillment_created(uow: UnitOfWork, event: DomainEvent) -> None:

@@ -154,6 +154,7 @@ def allocate(
     exclude: Iterable[str] = (),
     partial: bool = False,
     at_commit: bool = False,
+    consolidate: bool = False,
 ) -> list[Allocation]:
     """Source ``demands`` with the engine and reserve there; retried if stock moved.
 
@@ -163,16 +164,22 @@ def allocate(
     ``locations`` limits the choice to these locations; ``exclude`` names locations that
     handed this order back (the decision log says so); ``order`` is the order being
     placed (else it is loaded) for its destination, pickup store and kits.
+
+    ``consolidate``: an order being placed may be consolidated at a merge node of the
+    profile (not with kits: their components travel as they are reserved); the node is
+    noted in ``InFlight.merge_nodes`` for ``stock.record``.
     """
     if not demands:
         return []
     kits = kit_parts(uow, demands)
     lines, bundles = engine_lines(demands, kits)
     excluded = sorted(set(exclude))
+    state = uow.state(InFlight)
+    consolidate = consolidate and not kits and order_id in state.new_orders
     for attempt in range(3):
         sourced = decisions.decide(
             uow, order_id, channel_id, lines, order=order, only=locations, exclude=excluded,
-            bundles=bundles,
+            bundles=bundles, consolidate=consolidate,
         )  # fmt: skip
         allocations = fold(
             [(a.line_id, a.sku, a.location_id, a.quantity) for a in sourced.decision.allocations],
@@ -195,5 +202,8 @@ def allocate(
                 raise
             continue
         decisions.record(uow, sourced)
+        node = sourced.decision.merge_node_id
+        if node is not None:
+            state.merge_nodes[order_id] = node
         return allocations
     raise AssertionError("unreachable")

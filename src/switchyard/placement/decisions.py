@@ -70,9 +70,12 @@ def decide(
     exclude: Iterable[str] = (),
     now: datetime | None = None,
     bundles: Sequence[tuple[str, ...]] = (),
+    consolidate: bool = False,
 ) -> Sourced:
     """Source ``lines`` (order line id, SKU id, quantity) of an order; nothing changes.
-    ``bundles``: groups of those lines that must come from one location (kits)."""
+    ``bundles``: groups of those lines that must come from one location (kits).
+    ``consolidate``: the decision may consolidate at a merge node of the profile (else
+    the comparison is only logged)."""
     now = now or utcnow()
     if order is None:
         order = uow.repo(OrderRepository).get(order_id)
@@ -84,15 +87,17 @@ def decide(
     if pickup and not setup.pickup_transfers:
         only = [pickup]
     wanted = stocked if only is None else stocked & set(only)
-    locations = adapter.network(
-        uow, channel_id, now, only=wanted, also=[pickup] if pickup else [], scoped=True
-    )
+    # Merge nodes are costed even without stock (the decision log compares them).
+    also = [pickup] if pickup else list(setup.profile.merge_nodes)
+    locations = adapter.network(uow, channel_id, now, only=wanted, also=also, scoped=True)
     ledger = Ledger.from_levels(levels, locations, respect_safety_stock=True)
     request, destination = request_for(
         uow, order_id, channel_id, lines, order=order, locations=locations, exclude=exclude,
         now=now, bundles=bundles,
     )  # fmt: skip
-    decision = source_order(request, locations, ledger, setup.profile, setup.cost_model)
+    decision = source_order(
+        request, locations, ledger, setup.profile, setup.cost_model, consolidation=consolidate
+    )
     return Sourced(setup, request, locations, decision, destination, now)
 
 

@@ -31,6 +31,9 @@ class InFlight:
     # Per (order, site): when made-to-order units are finished there; the promise of the
     # site's fulfillment starts from it.
     ready_from: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    # Per order being placed: the merge node its decision consolidates at (legs from the
+    # other locations, one parcel from the node); ``stock.record`` creates them so.
+    merge_nodes: dict[str, str] = field(default_factory=dict)
     # Work orders planned for orders not stored yet: ``stock.record`` stores them.
     work_orders: list[dict[str, Any]] = field(default_factory=list)
 

@@ -24,7 +24,7 @@ from switchyard.placement.in_flight import InFlight
 from switchyard.sourcing import adapter
 from switchyard.sourcing.geo import distance_km
 from switchyard.sourcing.model import IncomingSupply, Location
-from switchyard.sourcing.promise import promise_order, promise_shipment
+from switchyard.sourcing.promise import promise_consolidated, promise_order, promise_shipment
 from switchyard.sourcing.repository import SourcingRepository
 
 if TYPE_CHECKING:
@@ -62,6 +62,8 @@ def decision_promise(
         )
     except ValueError as exc:  # a calendar with no working day or opening long enough
         return {"fulfilments": [], "backorders": [], "unpromised": {}, "error": str(exc)}
+    if decision.merge_node_id is not None:
+        return _consolidated_promise(sourced, locations, promise.unpromised)
     by_loc = {p.location_id: p for p in promise.shipments if not p.from_supply}
     kinds = {loc.id: kind_of(loc, request.pickup_location_id) for loc in locations}
     fulfilments = []
@@ -101,6 +103,59 @@ def decision_promise(
             for p in promise.shipments
             if p.from_supply
         ],
+    }
+
+
+def _consolidated_promise(
+    sourced: Sourced, locations: Sequence[Location], unpromised: dict[str, int]
+) -> dict[str, Any]:
+    """Legs arrive at the merge node; its parcel leaves after the last of them."""
+    decision = sourced.decision
+    c = decision.consolidation
+    assert c is not None
+    try:
+        legs, final = promise_consolidated(decision, locations, sourced.now)
+    except ValueError as exc:
+        return {"fulfilments": [], "backorders": [], "unpromised": {}, "error": str(exc)}
+    node = next(loc for loc in locations if loc.id == c.node_id)
+    fulfilments: list[dict[str, Any]] = []
+    for g, p in zip(c.legs, legs, strict=True):
+        fulfilments.append(
+            {
+                "location_id": g.location_id,
+                "location_code": g.location_code,
+                "kind": "merge_leg",
+                "ship_to_location_id": c.node_id,
+                "ship_by": _iso(p.ship_by),
+                "deliver_by": _iso(p.deliver_by),  # at the merge node
+                "ready_at": None,
+                "order_within_minutes": None,
+                "cost": str(g.cost),
+            }
+        )
+    within = final.order_within if not legs else None
+    fulfilments.append(
+        {
+            "location_id": c.node_id,
+            "location_code": c.node_code,
+            "kind": kind_of(node, None),
+            "ship_to_location_id": None,
+            "ship_by": _iso(final.ship_by),
+            "deliver_by": _iso(final.deliver_by),
+            "ready_at": None,
+            "order_within_minutes": int(within.total_seconds() // 60) if within else None,
+            "cost": str(c.final_cost),
+            "legs_expected_by": _iso(max((p.deliver_by for p in legs), default=None)),
+        }
+    )
+    return {
+        "ship_by": _iso(final.ship_by),
+        "deliver_by": _iso(final.deliver_by),
+        "ready_at": None,
+        "unpromised": dict(unpromised),
+        "fulfilments": fulfilments,
+        "backorders": [],
+        "merge_node_id": c.node_id,
     }
 
 

@@ -24,6 +24,7 @@ from switchyard.db.uow import UnitOfWork
 from switchyard.fulfillment.domain import Fulfillment
 from switchyard.fulfillment.effects import release_at, unallocate
 from switchyard.fulfillment.repository import FulfillmentRepository
+from switchyard.fulfillment.status import CONSOLIDATED, MERGE_LEG
 from switchyard.inventory import service as inventory
 from switchyard.inventory.reservation_repository import ReservationRepository
 from switchyard.kernel.clock import utcnow
@@ -72,10 +73,11 @@ def reoptimize(
 
 
 def _held(uow: UnitOfWork, order: Order) -> tuple[list[Fulfillment], Held]:
-    created = [
-        f for f in uow.repo(FulfillmentRepository).for_order(order.id) if f.status == "created"
-    ]
+    found = uow.repo(FulfillmentRepository).for_order(order.id)
     held: Held = defaultdict(dict)
+    if any(f.purpose in (MERGE_LEG, CONSOLIDATED) for f in found):
+        return [], held  # consolidated: its legs and parcel move together or not at all
+    created = [f for f in found if f.status == "created"]
     for f in created:
         for ln in f.lines:
             sku, units = held[f.location_id].get(ln.order_line_id, (ln.sku_id, 0))

@@ -17,6 +17,7 @@ from typing import Any
 
 from switchyard.db.uow import UnitOfWork
 from switchyard.fulfillment import service as fulfillment
+from switchyard.fulfillment.status import CONSOLIDATED, MERGE_LEG
 from switchyard.inventory import service as inventory
 from switchyard.inventory.backorders import reserve_with_policy
 from switchyard.inventory.supply_repository import SupplyRepository
@@ -83,7 +84,7 @@ def allocate_lines(
     done = Placement(
         allocation.allocate(
             uow, order.id, order.channel_id, demands, order=order, exclude=exclude or (),
-            partial=waits, at_commit=at_commit, locations=only,
+            partial=waits, at_commit=at_commit, locations=only, consolidate=not made,
         )
     )  # fmt: skip
     done.allocations += made
@@ -266,6 +267,10 @@ def record(uow: UnitOfWork, order: Order, done: Placement, *, cause: str) -> Non
         ]
         uow.emit(order.event("order.backordered", {"cause": cause, "lines": waiting}))
     placing = order.id in uow.state(InFlight).new_orders  # it has no fulfillments yet
+    node = uow.state(InFlight).merge_nodes.pop(order.id, None)
+    if node is not None and placing and not done.waiting:
+        consolidated(uow, order, node, by_location)
+        return
     for location_id, group in sorted(by_location.items()):
         items = [(a.line_id, a.sku_id, a.quantity) for a in group]
         # Sourcing call site: a transfer to the pickup store ships; the promised date.
@@ -274,3 +279,30 @@ def record(uow: UnitOfWork, order: Order, done: Placement, *, cause: str) -> Non
             uow, order, location_id, items, delivery_method=method, promised_delivery=promised,
             merge=not placing, ship_to_location_id=to_store,
         )  # fmt: skip
+
+
+def consolidated(
+    uow: UnitOfWork,
+    order: Order,
+    node: str,
+    by_location: dict[str, list[allocation.Allocation]],
+) -> None:
+    """A consolidated order's fulfillments: a merge leg from every other location to the
+    merge node, then the node's parcel with every unit, which waits for the legs."""
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    for location_id, group in sorted(by_location.items()):
+        for a in group:
+            totals[(a.line_id, a.sku_id)] += a.quantity
+        if location_id == node:
+            continue
+        items = [(a.line_id, a.sku_id, a.quantity) for a in group]
+        _, promised, _ = promising.fulfilment_terms(uow, order, location_id)
+        fulfillment.create_for(
+            uow, order, location_id, items, promised_delivery=promised, merge=False,
+            ship_to_location_id=node, purpose=MERGE_LEG,
+        )  # fmt: skip
+    items = [(line_id, sku_id, qty) for (line_id, sku_id), qty in sorted(totals.items())]
+    _, promised, _ = promising.fulfilment_terms(uow, order, node)
+    fulfillment.create_for(
+        uow, order, node, items, promised_delivery=promised, merge=False, purpose=CONSOLIDATED
+    )

@@ -20,6 +20,9 @@ from switchyard.sourcing.model import Location
 D = Decimal
 _ZERO = Decimal(0)
 _UNSOURCED = Decimal(1000)
+# A transfer between our own locations (consolidation legs) pays this share of the
+# carrier's zone price: line-haul between sites is cheaper than a parcel to a home.
+TRANSFER_FACTOR = Decimal("0.5")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +50,9 @@ LOCAL_ZONE = Zone("local", 0.0, D(0), D(0), 0)
 class CostModel:
     """Carrier zones, handling rates by location type with per-location overrides, and
     the split penalty. ``unsourced_penalty`` (per unit) only steers the optimiser to
-    source every unit it can; it is never part of a reported cost."""
+    source every unit it can; it is never part of a reported cost. ``transfer_factor``
+    scales the carrier price (base and per kg, by the zone of the distance) of a
+    transfer leg to a merge node."""
 
     currency: str
     zones: tuple[Zone, ...]
@@ -55,6 +60,7 @@ class CostModel:
     handling_by_location: Mapping[str, HandlingRate] = field(default_factory=dict)
     split_penalty: Decimal = _ZERO
     unsourced_penalty: Decimal = _UNSOURCED
+    transfer_factor: Decimal = TRANSFER_FACTOR
 
     def __post_init__(self) -> None:
         errors: list[FieldError] = []
@@ -68,6 +74,8 @@ class CostModel:
         amounts += [r.per_shipment for r in rates] + [r.per_unit for r in rates]
         if any(a < 0 for a in [*amounts, self.split_penalty, self.unsourced_penalty]):
             errors.append(FieldError("zones", "negative_amount", "amounts are zero or more"))
+        if self.transfer_factor < 0:
+            errors.append(FieldError("transfer_factor", "out_of_range", "zero or more"))
         if errors:
             raise ValidationFailed("invalid_cost_model", "the cost model is not valid", errors)
 
@@ -93,6 +101,13 @@ class CostModel:
             "carrier_weight": quantize(zone.per_kg * weight_kg),
         }
 
+    def transfer_cost(self, zone: Zone, weight_kg: Decimal) -> dict[str, Decimal]:
+        """The carrier part of a transfer leg (the sender's handling is ``shipment_cost``'s)."""
+        return {
+            "transfer_base": quantize(zone.base * self.transfer_factor),
+            "transfer_weight": quantize(zone.per_kg * weight_kg * self.transfer_factor),
+        }
+
     def as_dict(self) -> dict[str, Any]:
         def rate(r: HandlingRate) -> dict[str, str]:
             return {"per_shipment": str(r.per_shipment), "per_unit": str(r.per_unit)}
@@ -113,6 +128,7 @@ class CostModel:
             "handling_by_location": {k: rate(v) for k, v in self.handling_by_location.items()},
             "split_penalty": str(self.split_penalty),
             "unsourced_penalty": str(self.unsourced_penalty),
+            "transfer_factor": str(self.transfer_factor),
         }
 
 
@@ -142,6 +158,7 @@ def cost_model_from_dict(data: dict[str, Any]) -> CostModel:
             },
             split_penalty=D(str(data.get("split_penalty", "0"))),
             unsourced_penalty=D(str(data.get("unsourced_penalty", "1000"))),
+            transfer_factor=D(str(data.get("transfer_factor", TRANSFER_FACTOR))),
         )
     except (KeyError, TypeError, ArithmeticError) as exc:
         raise ValidationFailed(

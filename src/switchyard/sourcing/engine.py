@@ -11,6 +11,7 @@ from typing import Any
 
 from switchyard.kernel.errors import FieldError, ValidationFailed
 from switchyard.sourcing import strategies
+from switchyard.sourcing.consolidation import consolidate
 from switchyard.sourcing.costs import CostModel
 from switchyard.sourcing.decision import build_decision
 from switchyard.sourcing.ledger import Ledger
@@ -36,8 +37,15 @@ def source_order(
     cost_model: CostModel,
     strategy: str | None = None,
     with_log: bool = True,
+    *,
+    consolidation: bool = False,
 ) -> Decision:
-    """Decide where ``request`` is fulfilled. ``strategy`` overrides the profile's."""
+    """Decide where ``request`` is fulfilled. ``strategy`` overrides the profile's.
+
+    With merge nodes in the profile, a split plan is costed through each of them
+    (``consolidation.consolidate``) and the comparison logged; ``consolidation`` True
+    lets the decision consolidate when that is cheaper (callers that can carry out
+    transfer legs; placement cannot yet, so it keeps the split plan)."""
     name = strategy or profile.strategy
     if name not in STRATEGIES:
         raise ValidationFailed(
@@ -47,7 +55,10 @@ def source_order(
         )
     problem = build_problem(request, locations, ledger, profile, cost_model)
     plan, reason, ranking, options = run_strategy(problem, name)
-    return build_decision(problem, plan, name, reason, ranking, options, with_log)
+    decision = build_decision(problem, plan, name, reason, ranking, options, with_log)
+    return consolidate(
+        decision, request, locations, ledger, profile, cost_model, choose=consolidation
+    )
 
 
 def run_strategy(

@@ -160,6 +160,76 @@ class Shipment:
 
 
 @dataclass(frozen=True, slots=True)
+class Leg:
+    """A transfer of one location's units to the merge node (consolidation)."""
+
+    location_id: str
+    location_code: str
+    units: int
+    weight_kg: Decimal
+    distance_km: float
+    zone: str
+    transit_days: int
+    cost: Decimal
+    cost_breakdown: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Consolidation:
+    """Shipping a split order through a merge node as one parcel, costed against split.
+
+    ``legs`` bring the other locations' units to ``node_id``; the node then sends every
+    unit to the customer (``final_*``). ``chosen``: the decision consolidates (it was
+    cheaper, and the caller let the engine choose it)."""
+
+    node_id: str
+    node_code: str
+    legs: tuple[Leg, ...]
+    final_distance_km: float
+    final_zone: str
+    final_transit_days: int
+    final_cost: Decimal
+    final_breakdown: dict[str, Decimal]
+    cost: Decimal
+    split_cost: Decimal
+    chosen: bool = False
+
+    @property
+    def saving(self) -> Decimal:
+        return self.split_cost - self.cost
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "node_id": self.node_id,
+            "node_code": self.node_code,
+            "chosen": self.chosen,
+            "cost": str(self.cost),
+            "split_cost": str(self.split_cost),
+            "legs": [
+                {
+                    "location_id": g.location_id,
+                    "location_code": g.location_code,
+                    "units": g.units,
+                    "weight_kg": str(g.weight_kg),
+                    "distance_km": round(g.distance_km, 1),
+                    "zone": g.zone,
+                    "transit_days": g.transit_days,
+                    "cost": str(g.cost),
+                    "cost_breakdown": {k: str(v) for k, v in g.cost_breakdown.items()},
+                }
+                for g in self.legs
+            ],
+            "final": {
+                "distance_km": round(self.final_distance_km, 1),
+                "zone": self.final_zone,
+                "transit_days": self.final_transit_days,
+                "cost": str(self.final_cost),
+                "cost_breakdown": {k: str(v) for k, v in self.final_breakdown.items()},
+            },
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     """Where each line of an order is fulfilled, what it costs, and why.
 
@@ -179,6 +249,14 @@ class Decision:
     log: dict[str, Any]
     profile_id: str | None = None
     profile_version: int | None = None
+    # The cheapest merge node costed (profile ``merge_nodes``), chosen or not.
+    consolidation: Consolidation | None = None
+
+    @property
+    def merge_node_id(self) -> str | None:
+        """Where the shipments meet and leave as one parcel; None: they ship as planned."""
+        c = self.consolidation
+        return c.node_id if c is not None and c.chosen else None
 
     @property
     def allocations(self) -> tuple[Allocation, ...]:
@@ -190,6 +268,12 @@ class Decision:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (Decimals as strings) to store with the order."""
+        extra: dict[str, Any] = {}
+        if self.consolidation is not None:
+            extra = {
+                "merge_node_id": self.merge_node_id,
+                "consolidation": self.consolidation.as_dict(),
+            }
         return {
             "order_id": self.order_id,
             "strategy": self.strategy,
@@ -202,6 +286,7 @@ class Decision:
             "shipments": [_shipment_dict(s) for s in self.shipments],
             "unsourced": dict(self.unsourced),
             "log": self.log,
+            **extra,
         }
 
 

@@ -51,6 +51,9 @@ class SourcingProfile:
     max_splits: int | None = None
     fulfilment: Fulfilment = "ship_available"
     keep_kits_together: bool = True
+    # Consolidation: locations (ids) where a split order's shipments may meet and leave
+    # as one parcel; the engine compares that against shipping split (``consolidation``).
+    merge_nodes: tuple[str, ...] = ()
 
     @property
     def max_shipments(self) -> int | None:
@@ -84,6 +87,7 @@ class SourcingProfile:
             "max_splits": self.max_splits,
             "fulfilment": self.fulfilment,
             "keep_kits_together": self.keep_kits_together,
+            "merge_nodes": list(self.merge_nodes),
         }
 
 
@@ -111,6 +115,11 @@ def profile_from_dict(data: dict[str, Any]) -> SourcingProfile:
     version = data.get("version", 1)
     if not isinstance(version, int) or version < 1:
         errors.append(FieldError("version", "out_of_range", "one or more"))
+    nodes = data.get("merge_nodes") or []
+    if not isinstance(nodes, list | tuple) or not all(isinstance(n, str) and n for n in nodes):
+        errors.append(FieldError("merge_nodes", "invalid_type", "a list of location ids"))
+    elif len(set(nodes)) != len(nodes):
+        errors.append(FieldError("merge_nodes", "duplicate_location", "each node once"))
     if errors:
         raise ValidationFailed("invalid_sourcing_profile", "the profile is not valid", errors)
     filters = HardFilters(
@@ -133,4 +142,5 @@ def profile_from_dict(data: dict[str, Any]) -> SourcingProfile:
         max_splits=splits,
         fulfilment=data.get("fulfilment", "ship_available"),
         keep_kits_together=bool(data.get("keep_kits_together", True)),
+        merge_nodes=tuple(nodes),
     )

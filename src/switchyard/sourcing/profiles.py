@@ -30,7 +30,7 @@ from switchyard.sourcing.costs import cost_model_from_dict, default_cost_model
 from switchyard.sourcing.profile import LOCATION_TYPES, profile_from_dict
 from switchyard.sourcing.profile_repository import ProfileRepository
 
-RULES = ("strategy", "filters", "max_splits", "fulfilment", "keep_kits_together")
+RULES = ("strategy", "filters", "max_splits", "fulfilment", "keep_kits_together", "merge_nodes")
 DEFAULT_RULES: dict[str, Any] = {
     "strategy": "lowest_cost",
     "filters": {},
@@ -38,6 +38,7 @@ DEFAULT_RULES: dict[str, Any] = {
     "fulfilment": "ship_available",
     "keep_kits_together": True,
     "pickup_transfers": True,
+    "merge_nodes": [],
 }
 
 
@@ -79,7 +80,7 @@ def _cost_model(
             "handling rates are per location type",
             [FieldError(f"cost_model.handling_by_type.{k}", "invalid_choice", k) for k in unknown],
         )
-    for key in ("currency", "zones", "split_penalty"):
+    for key in ("currency", "zones", "split_penalty", "transfer_factor"):
         if key in given:
             data[key] = given[key]
     data["handling_by_type"].update(given.get("handling_by_type", {}))
@@ -98,9 +99,25 @@ def _cost_model(
         raise ValidationFailed(exc.code, exc.detail, errors) from exc
 
 
+def _merge_nodes(uow: UnitOfWork, given: dict[str, Any]) -> dict[str, Any]:
+    """``given`` with its merge nodes (ids or codes) as location ids, in the order given."""
+    refs = given.get("merge_nodes")
+    if not refs:
+        return given
+    locations = uow.repo(LocationRepository)
+    locations.require_ids(list(refs), "merge_nodes")
+    ids = []
+    for ref in refs:
+        found = locations.get(ref)
+        assert found is not None  # require_ids checked it
+        ids.append(found["id"])
+    return {**given, "merge_nodes": ids}
+
+
 def _rules(given: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     rules = {**DEFAULT_RULES, **base}
-    for key in ("strategy", "max_splits", "fulfilment", "keep_kits_together", "pickup_transfers"):
+    keys = ("strategy", "max_splits", "fulfilment", "keep_kits_together", "pickup_transfers")
+    for key in (*keys, "merge_nodes"):
         if key in given and (given[key] is not None or key == "max_splits"):
             rules[key] = given[key]
     if given.get("filters"):  # filters given are merged over the base's
@@ -140,7 +157,7 @@ def create_profile(uow: UnitOfWork, values: dict[str, Any]) -> dict[str, Any]:
         "channel_id": channel["id"],
         "name": name,
         "status": "draft",
-        "rules": _rules(values, base_rules),
+        "rules": _rules(_merge_nodes(uow, values), base_rules),
         "cost_model": _cost_model(uow, values.get("cost_model"), base_cost),
         "revision": 1,
         "created_at": now,
@@ -185,7 +202,8 @@ def update_profile(
             f"version {row['version']} is {row['status']}: create a new draft based on it",
             extra={"status": row["status"]},
         )
-    changes: dict[str, Any] = {"rules": _rules(values, row["rules"]), "updated_at": utcnow()}
+    rules = _rules(_merge_nodes(uow, values), row["rules"])
+    changes: dict[str, Any] = {"rules": rules, "updated_at": utcnow()}
     if values.get("name"):
         changes["name"] = values["name"]
     if values.get("cost_model") is not None:

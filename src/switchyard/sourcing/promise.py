@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from switchyard.sourcing.calendar import (
     BusinessCalendar,
@@ -147,3 +148,28 @@ def _pickup(
     for p in promises:
         start = max(start, cal.at(p.deliver_by, store.opens))
     return pickup_ready(store, start)
+
+
+def promise_consolidated(
+    decision: Decision,
+    locations: Sequence[Location],
+    placed_at: datetime,
+    carrier: BusinessCalendar = DEFAULT_CARRIER,
+) -> tuple[list[ShipmentPromise], ShipmentPromise]:
+    """A consolidated decision's promise: each leg to the merge node (its ``deliver_by``
+    is the arrival there), and the node's parcel, which leaves once the last leg is
+    expected (from the node's opening that day) and arrives after the node's zone days."""
+    c = decision.consolidation
+    if c is None or not c.chosen:
+        raise ValueError("the decision does not consolidate")
+    by_id = {loc.id: loc for loc in locations}
+    legs = [
+        promise_shipment(by_id[g.location_id], g.transit_days, placed_at, carrier) for g in c.legs
+    ]
+    node = by_id[c.node_id]
+    start = placed_at
+    if legs:
+        last = max(p.deliver_by for p in legs)
+        opening = datetime.combine(last, node.opens, tzinfo=ZoneInfo(node.timezone))
+        start = max(placed_at, opening)
+    return legs, promise_shipment(node, c.final_transit_days, start, carrier)

@@ -51,6 +51,14 @@ class CostModelIn(RequestModel):
         default_factory=dict, description="by location id or code"
     )
     split_penalty: Decimal | None = Field(default=None, ge=0, le=10**6, decimal_places=4)
+    transfer_factor: Decimal | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        decimal_places=4,
+        description="share of the carrier zone price a transfer leg to a merge node pays "
+        "(default 0.5)",
+    )
 
 
 class ProfileFields(RequestModel):
@@ -65,6 +73,13 @@ class ProfileFields(RequestModel):
     keep_kits_together: bool | None = None
     pickup_transfers: bool | None = Field(
         default=None, description="may other locations supply a pickup store (ship to store)"
+    )
+    merge_nodes: list[str] | None = Field(
+        default=None,
+        max_length=20,
+        description="consolidation: locations (ids or codes) where a split order's "
+        "shipments may meet by transfer and leave as one parcel when that is cheaper; "
+        "[] for none",
     )
     cost_model: CostModelIn | None = None
 
@@ -94,6 +109,7 @@ class ProfileRead(BaseModel):
     fulfilment: str
     keep_kits_together: bool
     pickup_transfers: bool
+    merge_nodes: list[str]
     cost_model: dict[str, Any]
     revision: int
     created_at: datetime | None = None

@@ -63,7 +63,11 @@ def tracking_view(uow: UnitOfWork, token: str) -> dict[str, Any] | None:
             continue
         if not f.packages:
             shipments.append(
-                {"status": d.label(d.FULFILLMENT_STATUS, f.status), "items": items(f.quantities())}
+                {
+                    "status": d.label(d.FULFILLMENT_STATUS, f.status),
+                    "items": items(f.quantities()),
+                    "leg": f.is_leg,
+                }
             )
         for p in f.packages:
             carrier = carriers.get(p.carrier or "")
@@ -75,6 +79,7 @@ def tracking_view(uow: UnitOfWork, token: str) -> dict[str, Any] | None:
                     "tracking_url": tracking_url(carrier, p.tracking_number),
                     "estimated_delivery": d.day(p.estimated_delivery) if not p.delivered else "",
                     "items": items(p.items),
+                    "leg": f.is_leg,  # consolidation: to the merge node, not to the customer
                     "events": [
                         {
                             "when": d.when(ev["occurred_at"]),
