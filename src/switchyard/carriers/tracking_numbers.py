@@ -8,6 +8,7 @@ A pattern needs at least eight random characters so numbers practically never co
 
 from __future__ import annotations
 
+import random
 import re
 import secrets
 
@@ -49,13 +50,17 @@ def luhn_valid(number: str) -> bool:
     return len(digits) > 1 and luhn_digit(digits[:-1]) == digits[-1]
 
 
-def generate(pattern: str) -> str:
+def generate(pattern: str, rng: random.Random | None = None) -> str:
+    """A number in ``pattern`` (``#`` digit, ``@`` letter, ``!`` Luhn check digit); random
+    from ``secrets``, or from ``rng`` when a seeded one is given (the demo)."""
+    below = rng.randrange if rng else secrets.randbelow
+    choice = rng.choice if rng else secrets.choice
     out: list[str] = []
     for ch in pattern:
         if ch == "#":
-            out.append(str(secrets.randbelow(10)))
+            out.append(str(below(10)))
         elif ch == "@":
-            out.append(secrets.choice(LETTERS))
+            out.append(choice(LETTERS))
         elif ch == "!":
             out.append(luhn_digit("".join(c for c in out if c.isdigit())))
         else:

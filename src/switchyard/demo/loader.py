@@ -14,7 +14,7 @@ from switchyard.auth.domain import Principal
 from switchyard.carriers import service as carriers
 from switchyard.carriers.repository import CarrierRepository
 from switchyard.carriers.schemas import CarrierCreate
-from switchyard.carriers.tracking_numbers import LETTERS, luhn_digit
+from switchyard.carriers.tracking_numbers import generate as generate_tracking_number
 from switchyard.carriers.zones import CITY, POSTAL, fold_city, fold_postal
 from switchyard.catalog.kits import set_components
 from switchyard.catalog.repository import SkuRepository
@@ -329,21 +329,6 @@ def _load_screened_order(db: Database) -> int:
     return 1
 
 
-def _tracking_number(pattern: str, rng: random.Random) -> str:
-    """A number in the carrier's pattern (``carriers.tracking_numbers``), from the seed."""
-    out: list[str] = []
-    for ch in pattern:
-        if ch == "#":
-            out.append(str(rng.randrange(10)))
-        elif ch == "@":
-            out.append(rng.choice(LETTERS))
-        elif ch == "!":
-            out.append(luhn_digit("".join(c for c in out if c.isdigit())))
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 def _book_labels(uow: UnitOfWork, fulfillment_id: str, rng: random.Random) -> None:
     """Labels from the rate shopper: the cheapest service that meets the promise (as
     ``POST /fulfillments/{id}/labels`` without a carrier), numbered from the seed."""
@@ -362,7 +347,7 @@ def _book_labels(uow: UnitOfWork, fulfillment_id: str, rng: random.Random) -> No
     ).best
     assert best is not None, f"no demo carrier serves fulfillment {fulfillment_id}"
     carrier = uow.repo(CarrierRepository).get(best.carrier) or {}
-    numbers = [_tracking_number(carrier["tracking_pattern"], rng) for _ in open_]
+    numbers = [generate_tracking_number(carrier["tracking_pattern"], rng) for _ in open_]
     shipments.book_labels(
         uow,
         PRINCIPAL,
@@ -413,7 +398,7 @@ def _progress_order(db: Database, rng: random.Random, order_id: str, kinds: dict
                 carrier = rng.choice(data.CARRIERS)
                 details = {
                     "carrier": carrier["code"],
-                    "tracking_number": _tracking_number(carrier["tracking_pattern"], rng),
+                    "tracking_number": generate_tracking_number(carrier["tracking_pattern"], rng),
                 }
             db.run(
                 ACTOR,

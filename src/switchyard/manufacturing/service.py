@@ -136,9 +136,9 @@ def plan_line(
     components and a free slot within the horizon."""
     now = now or utcnow()
     repo = uow.repo(ManufacturingRepository)
+    bom = repo.bom(sku_id)
+    needs = domain.component_needs(bom, quantity)
     for route in routes:
-        bom = repo.bom(sku_id)
-        needs = domain.component_needs(bom, quantity)
         have = inventory.available(uow, [c for c, _ in needs], [route.location_id])
         if not bom or any(have.get((c, route.location_id), 0) < q for c, q in needs):
             continue
@@ -238,7 +238,7 @@ def _move(uow: UnitOfWork, principal: Principal, work_order_id: str, target: str
             uow.emit(_event("work_order.started", {**row, "status": IN_PRODUCTION}))
         _finish(uow, row)
     row = {**row, "status": target}
-    if not repo.save({**row, "version": row["version"]}, now):
+    if not repo.save(row, now):
         raise PreconditionFailed("version_mismatch", f"work order {work_order_id} changed")
     row["version"] += 1
     uow.emit(

@@ -22,7 +22,7 @@ from switchyard.orders.repository import OrderRepository
 from switchyard.placement.in_flight import InFlight
 from switchyard.sourcing.repository import SourcingRepository
 
-REASONS = {"rejected": "rejected", "short_picked": "short_picked", "cancelled": "cancelled"}
+REASONS = frozenset({"rejected", "short_picked", "cancelled"})
 
 
 def exclude(
@@ -33,7 +33,9 @@ def exclude(
     reason: str,
     fulfillment_id: str | None,
 ) -> None:
-    """``location_id`` handed these lines back: never source them there again."""
+    """``location_id`` handed these lines back (``reason``, one of ``REASONS``): never
+    source them there again."""
+    assert reason in REASONS, reason
     repo = uow.repo(SourcingRepository)
     lines = sorted(set(line_ids))
     known = repo.excluded_locations(order.id, lines)
@@ -48,7 +50,7 @@ def exclude(
                 "order_id": order.id,
                 "order_line_id": line_id,
                 "location_id": location_id,
-                "reason": REASONS[reason],
+                "reason": reason,
                 "fulfillment_id": fulfillment_id,
                 "created_at": now,
             }
@@ -60,7 +62,7 @@ def exclude(
             "order.location_excluded",
             {
                 "location_id": location_id,
-                "reason": REASONS[reason],
+                "reason": reason,
                 "lines": new,
                 "fulfillment_id": fulfillment_id,
             },

@@ -131,9 +131,9 @@ def made_to_order(
     routes = manufacturing.routes_of(uow, sorted({d.sku_id for d in demands}))
     made = []
     for d in demands:
-        sites = tuple(r for r in routes.get(d.sku_id, ()) if r.location_id not in exclude)
         if d.sku_id not in routes:
             continue
+        sites = tuple(r for r in routes[d.sku_id] if r.location_id not in exclude)
         planned = manufacturing.plan_line(uow, order.id, d.line_id, d.sku_id, d.quantity, sites)
         if planned is None:
             raise allocation.insufficient([d])
