@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for make test (each has its own SQLite and PostgreSQL databases)
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint typecheck unit bench fuzz mutate install clean
 
@@ -27,7 +29,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test: lint typecheck
-	$(BIN)/python -m pytest -p no:cacheprovider -W ignore::DeprecationWarning tests
+	$(BIN)/python -m pytest -p no:cacheprovider -W ignore::DeprecationWarning -n $(TEST_WORKERS) tests
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit

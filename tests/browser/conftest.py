@@ -129,9 +129,63 @@ def _close(playwright: Playwright, browser: Browser) -> None:
         playwright.stop()
 
 
-@pytest.fixture(scope="session")
-def phone() -> Iterator[Phone]:
-    """The session's one browser, as a phone; skips (fails under CI=true) without one."""
+DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
+TABLET: dict[str, Any] = {
+    "viewport": {"width": 820, "height": 1180},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+
+class Desk:
+    """A staff member at the console in the session's browser: each ``act`` signs in, in a
+    fresh context (its own cookies), and runs the test's steps on the browser's thread."""
+
+    def __init__(self, browser: Browser, run: Callable[[Callable[[], Any]], Any]) -> None:
+        self._browser = browser
+        self._run = run
+
+    def act(
+        self,
+        base_url: str,
+        email: str,
+        steps: Callable[[Page], T],
+        *,
+        password: str = "correct horse battery",
+        device: dict[str, Any] | None = None,
+        screenshot: Path | None = None,
+        sign_in: bool = True,
+    ) -> T:
+        """Sign in as ``email`` (unless ``sign_in`` is false), then ``steps(page)``; its
+        answer is returned. A screenshot of the last page is saved where asked."""
+
+        def call() -> T:
+            context = self._browser.new_context(
+                base_url=base_url, timezone_id="Europe/Berlin", **(device or DESKTOP)
+            )
+            context.set_default_timeout(15_000)
+            try:
+                page = context.new_page()
+                if sign_in:
+                    page.goto("/console/login")
+                    page.get_by_label("Email").fill(email)
+                    page.get_by_label("Password").fill(password)
+                    page.get_by_role("button", name="Sign in").click()
+                    page.wait_for_url("**/console**")
+                    assert "/console/login" not in page.url, page.content()[:2000]
+                answer = steps(page)
+                if screenshot is not None:
+                    page.screenshot(path=str(screenshot), full_page=True)
+                return answer
+            finally:
+                context.close()
+
+        result: T = self._run(call)
+        return result
+
+
+def _browser_thread() -> Iterator[tuple[Browser, Callable[[Callable[[], Any]], Any]]]:
     missing = _unavailable()
     if missing:
         if os.environ.get("CI") == "true":
@@ -145,8 +199,22 @@ def phone() -> Iterator[Phone]:
     try:
         playwright, browser = run(_launch)
         try:
-            yield Phone(browser, run)
+            yield browser, run
         finally:
             run(lambda: _close(playwright, browser))
     finally:
         thread.shutdown(wait=False)
+
+
+@pytest.fixture(scope="session")
+def desk() -> Iterator[Desk]:
+    """The session's browser for console tests; skips (fails under CI=true) without one."""
+    for browser, run in _browser_thread():
+        yield Desk(browser, run)
+
+
+@pytest.fixture(scope="session")
+def phone() -> Iterator[Phone]:
+    """The session's one browser, as a phone; skips (fails under CI=true) without one."""
+    for browser, run in _browser_thread():
+        yield Phone(browser, run)

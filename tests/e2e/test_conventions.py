@@ -172,11 +172,13 @@ def test_concurrent_duplicates_create_one(live_url, admin_key):
     assert listed.json()["id"] in created_ids
 
 
-def test_the_root_redirects_to_the_api_reference(anon):
+def test_the_root_redirects_to_the_console_s_sign_in(anon):
     r = anon.get("/", follow_redirects=False)
     assert r.status_code == 307
-    assert r.headers["location"] == "/docs"
-    assert anon.get("/").status_code == 200  # the target is served, without a key
+    assert r.headers["location"] == "/console"
+    page = anon.get("/")  # signed out: the console sends the browser on to sign in
+    assert page.status_code == 200 and "Sign in to Switchyard" in page.text
+    assert anon.get("/docs").status_code == 200  # the API reference stays where it was
 
 
 # Every list filter that takes one of a fixed set of values refuses any other the way

@@ -73,6 +73,7 @@ def test_command_names_with_parentheses_and_spaces(tmp_path):
         f"another-host-{socket.gethostname()}/1/1",
         f"{socket.gethostname()}/not-a-pid/1",
     ],
+    ids=["none", "empty", "own-pid-start-unknown", "other-host", "not-a-pid"],
 )
 def test_owners_that_cannot_be_known_gone(owner):
     assert claim_owner.is_gone(owner) is False

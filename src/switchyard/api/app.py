@@ -19,6 +19,7 @@ from switchyard.api.last_resort import LastResortMiddleware
 from switchyard.api.query_params import single_valued_query
 from switchyard.api.request_guard import RequestGuardMiddleware
 from switchyard.config import Settings
+from switchyard.console import app as console
 from switchyard.db import cache_invalidation
 from switchyard.db.engine import make_engine
 from switchyard.db.uow import Database
@@ -55,8 +56,8 @@ ROUTERS = [
 ]
 # Served at the root, outside /api/v1, without an API key.
 PUBLIC_ROUTERS = ["switchyard.tracking.endpoints"]
-# Where ``/`` sends a browser: the API reference until a console takes its place.
-HOME = "/docs"
+# Where ``/`` sends a browser: the console (its sign-in page when signed out).
+HOME = "/console"
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -107,4 +108,5 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         app.include_router(importlib.import_module(name).router, prefix="/api/v1")
     for name in PUBLIC_ROUTERS:
         app.include_router(importlib.import_module(name).router)
+    console.install(app)
     return app

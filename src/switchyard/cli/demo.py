@@ -18,6 +18,8 @@ from switchyard.cli.context import open_database
 from switchyard.config import Settings
 from switchyard.db.uow import Database
 from switchyard.demo import loader
+from switchyard.demo.users import PASSWORD as DEMO_PASSWORD
+from switchyard.demo.users import ensure_demo_users
 from switchyard.kernel.events import Actor
 
 console = Console()
@@ -50,8 +52,10 @@ def demo(orders: int = typer.Option(300, help="how many demo orders to place")) 
     db = open_database()
     if loader.already_loaded(db):
         console.print("the demo data is already loaded")
-        return
-    load_demo(db, orders)
+    else:
+        load_demo(db, orders)
+    for email, role in ensure_demo_users(db):
+        console.print(f"console user {email} ({role}), password {DEMO_PASSWORD}")
 
 
 def _admin_key(db: Database) -> str:
@@ -79,11 +83,16 @@ def run(
     if not loader.already_loaded(db):
         load_demo(db, 300)
     key = _admin_key(db)
+    staff = ensure_demo_users(db)
     db.engine.dispose()
     url = f"http://{host}:{port}"
     console.print(f"\n[bold green]Switchyard[/] on {settings.database_url}")
     # plain echo, not Rich: a terminal-width wrap would break the key and the command
-    typer.echo(f"  URL       {url}   (API docs: {url}/docs)")
+    typer.echo(f"  console   {url}/console")
+    typer.echo(f"  sign in   {staff[0][0]} / {DEMO_PASSWORD}   (every demo user has this password)")
+    for email, role in staff[1:]:
+        typer.echo(f"            {email:<30} {role}")
+    typer.echo(f"  API       {url}/api/v1   (API docs: {url}/docs)")
     typer.echo(f"  admin key {key}")
     typer.echo(f"  shell     export PORT={port} KEY={key}   (the README's curl flow uses them)")
     typer.echo(f"  try       curl -H 'Authorization: Bearer {key}' '{url}/api/v1/orders?limit=2'")

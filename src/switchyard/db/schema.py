@@ -19,6 +19,7 @@ from switchyard.orders import tables as order_tables
 from switchyard.payments import tables as payment_tables
 from switchyard.rules import tables as rule_tables
 from switchyard.sourcing import tables as sourcing_tables
+from switchyard.staff import tables as staff_tables
 from switchyard.webhooks import tables as webhook_tables
 
 __all__ = [
@@ -41,5 +42,6 @@ __all__ = [
     "payment_tables",
     "rule_tables",
     "sourcing_tables",
+    "staff_tables",
     "webhook_tables",
 ]

@@ -1,0 +1,1 @@
+"""The ops console: server-rendered pages (Jinja2 + htmx) for staff, under /console."""

@@ -1,0 +1,1 @@
+"""The ops console over HTTP: pages, forms, sign-in, permissions (SQLite and PostgreSQL)."""
