@@ -1,7 +1,8 @@
 """Run the benchmarks and print their figures: ``python -m bench [name ...]``.
 
-Names: sourcing, sourcing_api, inventory, intake, hot_sku, search (default: all). Results, with
-the machine they ran on, belong in docs/benchmarks.md.
+Names: sourcing, sourcing_api, inventory, intake, hot_sku, search, console, notifications
+(default: all).
+Results, with the machine they ran on, belong in docs/benchmarks.md.
 """
 
 import sys
@@ -9,8 +10,10 @@ import sys
 
 def main(argv: list[str]) -> int:
     from bench import (
+        console_pages,
         hot_sku,
         inventory_availability,
+        notifications,
         orders_intake,
         orders_search,
         sourcing,
@@ -24,6 +27,8 @@ def main(argv: list[str]) -> int:
         "intake": orders_intake.main,
         "hot_sku": hot_sku.main,
         "search": orders_search.main,
+        "console": console_pages.main,
+        "notifications": notifications.main,
     }
     names = argv or list(suites)
     unknown = [n for n in names if n not in suites]

@@ -24,6 +24,18 @@ class Settings:
     # in flight per process, and a process per core, suits intake-heavy deployments; 4
     # keeps a slow request (a 1,000-order batch, a PDF) from holding up others.
     request_threads: int = 4
+    # Customer notifications (docs/notifications.md): the SMTP server the worker hands
+    # mail to (``make run`` starts a catch-all on localhost:8025), the From address when a
+    # channel sets none, and where the customer's tracking page is served.
+    smtp_host: str = "localhost"
+    smtp_port: int = 8025
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    smtp_from: str = "Switchyard <orders@switchyard.localhost>"
+    smtp_timeout: float = 30.0
+    public_url: str = "http://127.0.0.1:8000"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -34,4 +46,17 @@ class Settings:
             max_body_bytes=int(env.get("SWITCHYARD_MAX_BODY_BYTES", str(2 * 1024 * 1024))),
             master_data_ttl=float(env.get("SWITCHYARD_MASTER_DATA_TTL", "5")),
             request_threads=int(env.get("SWITCHYARD_REQUEST_THREADS", "4")),
+            smtp_host=env.get("SWITCHYARD_SMTP_HOST", "localhost"),
+            smtp_port=int(env.get("SWITCHYARD_SMTP_PORT", "8025")),
+            smtp_user=env.get("SWITCHYARD_SMTP_USER") or None,
+            smtp_password=env.get("SWITCHYARD_SMTP_PASSWORD") or None,
+            smtp_starttls=_flag(env.get("SWITCHYARD_SMTP_STARTTLS")),
+            smtp_ssl=_flag(env.get("SWITCHYARD_SMTP_SSL")),
+            smtp_from=env.get("SWITCHYARD_SMTP_FROM", "Switchyard <orders@switchyard.localhost>"),
+            smtp_timeout=float(env.get("SWITCHYARD_SMTP_TIMEOUT", "30")),
+            public_url=env.get("SWITCHYARD_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         )
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")

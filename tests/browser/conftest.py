@@ -22,6 +22,13 @@ import pytest
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
 
+if importlib.util.find_spec("playwright") is not None:
+    from playwright.sync_api import expect
+
+    # A loaded CI machine (two cores, two test workers) can take more than the default 5 s
+    # to answer an htmx request: wait as long as a browser call may take.
+    expect.set_options(timeout=15_000)
+
 CHROMIUM = Path(os.environ.get("SWITCHYARD_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",

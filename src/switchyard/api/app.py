@@ -50,6 +50,7 @@ ROUTERS = [
     "switchyard.payments.endpoints",
     "switchyard.invoicing.endpoints",
     "switchyard.webhooks.endpoints",
+    "switchyard.notifications.endpoints",
     "switchyard.rules.endpoints",
     "switchyard.compliance.endpoints",
     "switchyard.auth.endpoints",

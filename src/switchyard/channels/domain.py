@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from switchyard.channels.jeopardy_policy import jeopardy_errors
+from switchyard.channels.notification_policy import notification_errors
 from switchyard.channels.release_policy import release_errors
 from switchyard.channels.seller import check_seller
 from switchyard.kernel.errors import FieldError, ValidationFailed
@@ -46,6 +47,7 @@ def validate_channel(values: dict[str, Any]) -> dict[str, Any]:
     if isinstance(settings, dict):
         errors += release_errors(settings)
         errors += jeopardy_errors(settings)
+        errors += notification_errors(settings)
         if settings.get("seller") is not None:
             seller, problems = check_seller(settings["seller"])
             errors += problems

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer
 import uvicorn
+from aiosmtpd.controller import Controller
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -21,6 +22,7 @@ from switchyard.demo import loader
 from switchyard.demo.users import PASSWORD as DEMO_PASSWORD
 from switchyard.demo.users import ensure_demo_users
 from switchyard.kernel.events import Actor
+from switchyard.notifications import catch_all
 
 console = Console()
 KEY_FILE = Path("var/admin-api-key")
@@ -72,6 +74,24 @@ def _admin_key(db: Database) -> str:
     return raw
 
 
+def _catch_all(settings: Settings) -> Controller | None:
+    """The local catch-all SMTP server, unless SMTP points elsewhere (SWITCHYARD_SMTP_HOST)."""
+    if "SWITCHYARD_SMTP_HOST" in os.environ:
+        where = f"{settings.smtp_host}:{settings.smtp_port}"
+        typer.echo(f"  mail      to {where} (SWITCHYARD_SMTP_*)\n")
+        return None
+    try:
+        controller = catch_all.start(settings.smtp_host, settings.smtp_port, catch_all.DEFAULT_DIR)
+    except (OSError, RuntimeError) as exc:
+        typer.echo(f"  mail      catch-all not started on port {settings.smtp_port}: {exc}\n")
+        return None
+    typer.echo(
+        f"  mail      caught on {settings.smtp_host}:{settings.smtp_port} into "
+        f"{catch_all.DEFAULT_DIR}/ (nothing leaves this machine): switchyard notify outbox\n"
+    )
+    return controller
+
+
 def run(
     host: str = typer.Option("127.0.0.1", help="address to listen on"),
     port: int = typer.Option(8000, help="port to listen on"),
@@ -96,13 +116,17 @@ def run(
     typer.echo(f"  admin key {key}")
     typer.echo(f"  shell     export PORT={port} KEY={key}   (the README's curl flow uses them)")
     typer.echo(f"  try       curl -H 'Authorization: Bearer {key}' '{url}/api/v1/orders?limit=2'")
-    typer.echo("  worker    webhooks and housekeeping run in a worker process beside the server\n")
+    typer.echo("  worker    webhooks, emails and housekeeping run in a worker process beside it")
+    catcher = _catch_all(settings)
     worker = subprocess.Popen(
-        [sys.executable, "-c", "from switchyard.cli.main import main; main()", "worker"]
+        [sys.executable, "-c", "from switchyard.cli.main import main; main()", "worker"],
+        env={**os.environ, "SWITCHYARD_PUBLIC_URL": os.environ.get("SWITCHYARD_PUBLIC_URL", url)},
     )
     try:
         uvicorn.run("switchyard.api.asgi:app", host=host, port=port, log_level="info")
     finally:
+        if catcher is not None:
+            catcher.stop()
         worker.terminate()  # SIGTERM: in-flight deliveries finish
         try:
             worker.wait(timeout=30)

@@ -5,7 +5,17 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from switchyard.cli import apikeys, demo, inventory, jeopardy, masterdata, sourcing, users, worker
+from switchyard.cli import (
+    apikeys,
+    demo,
+    inventory,
+    jeopardy,
+    masterdata,
+    notify,
+    sourcing,
+    users,
+    worker,
+)
 from switchyard.cli.context import open_database
 from switchyard.config import Settings
 
@@ -16,6 +26,7 @@ app.add_typer(inventory.app, name="inventory")
 app.add_typer(sourcing.app, name="sourcing")
 app.add_typer(jeopardy.app, name="jeopardy")
 app.add_typer(users.app, name="user")
+app.add_typer(notify.app, name="notify")
 app.command()(demo.demo)
 app.command()(demo.run)
 app.command()(worker.worker)

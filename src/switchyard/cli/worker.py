@@ -1,4 +1,4 @@
-"""``switchyard worker``: deliver webhooks from the outbox until stopped."""
+"""``switchyard worker``: deliver webhooks and customer emails from the outbox until stopped."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ import typer
 from rich.console import Console
 
 from switchyard.cli.context import open_database
+from switchyard.config import Settings
 from switchyard.housekeeping import Housekeeper
+from switchyard.notifications.worker import NotificationWorker, NotifierSettings
 from switchyard.webhooks.retries import RetryPolicy
 from switchyard.webhooks.worker import Worker, WorkerSettings
 
@@ -39,6 +41,9 @@ def worker(
     once: bool = typer.Option(False, "--once", help="deliver what is due now, then exit"),
     housekeeping: bool = typer.Option(
         True, help="also expire cart holds and uncollected pickups periodically"
+    ),
+    notifications: bool = typer.Option(
+        True, help="also send customer emails over SMTP (SWITCHYARD_SMTP_*)"
     ),
     worker_id: str | None = typer.Option(None, help="name in the attempt log [host:pid:random]"),
 ) -> None:
@@ -68,16 +73,29 @@ def worker(
             jitter=retry.jitter,
         ),
     )
-    db = open_database()
+    app_settings = Settings.from_env()
+    db = open_database(app_settings)
     runner = Worker(db, settings, worker_id=worker_id)
     keeper = Housekeeper(db) if housekeeping and not once else None
+    notifier = (
+        NotificationWorker(db, app_settings, NotifierSettings.from_env(), worker_id=worker_id)
+        if notifications
+        else None
+    )
     if keeper:
         keeper.start()
     try:
         if once:
             made = runner.drain()
             console.print(f"made {made} delivery attempt(s)")
+            if notifier:
+                console.print(f"made {notifier.drain()} email attempt(s)")
             return
+        if notifier:
+            notifier.start()
+            console.print(
+                f"emails to {app_settings.smtp_host}:{app_settings.smtp_port} (SWITCHYARD_SMTP_*)"
+            )
 
         def _stop(signum: int, _frame: FrameType | None) -> None:
             console.print(f"signal {signum}: finishing in-flight deliveries")
@@ -88,6 +106,8 @@ def worker(
         console.print(f"webhook worker {runner.worker_id} running; Ctrl-C to stop")
         runner.run()
     finally:
+        if notifier:
+            notifier.stop()
         if keeper:
             keeper.stop()
         runner.close()

@@ -18,6 +18,12 @@ STATIC = Path(__file__).parent / "static"
 PAGES = [
     "switchyard.console.sign_in",
     "switchyard.console.home",
+    "switchyard.console.exceptions",
+    "switchyard.console.phone_order",
+    "switchyard.console.orders",
+    "switchyard.console.settings",
+    "switchyard.console.inventory",
+    "switchyard.console.workbench",
 ]
 
 _fallback = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)

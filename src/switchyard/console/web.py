@@ -9,6 +9,7 @@ and location checks as the API, with the user on the order's timeline.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from switchyard.auth.domain import LocationAccess, default_location_access
 from switchyard.console import formatting
+from switchyard.console.formatting import words
 from switchyard.db.uow import Database, UnitOfWork
 from switchyard.kernel.errors import Forbidden, SwitchyardError
 from switchyard.kernel.events import Actor
@@ -202,7 +204,7 @@ NAV = (
     NavItem("Home", "/console", "orders:read", LocationAccess.ANY),
     NavItem("Orders", "/console/orders", "orders:read"),
     NavItem("New order", "/console/orders/new", "orders:write"),
-    NavItem("Exceptions", "/console/exceptions", "orders:read", LocationAccess.UNRESTRICTED),
+    NavItem("Exceptions", "/console/exceptions", "orders:read"),
     NavItem("Inventory", "/console/inventory", "inventory:read"),
     NavItem("Workbench", "/console/workbench", "fulfillment:write"),
     NavItem("Settings", "/console/settings", "admin"),
@@ -210,24 +212,39 @@ NAV = (
 
 
 def navigation(staff: StaffSession, path: str) -> list[dict[str, Any]]:
-    items = []
-    for item in NAV:
-        if not allowed(staff, item.scope, item.access):
-            continue
-        current = path == item.href or (
-            item.href != "/console" and path.startswith(item.href + "/")
-        )
-        items.append(
-            {"label": item.label, "href": item.href, "current": current or path == item.href}
-        )
-    return items
+    """The menu the user's role may see; the item whose address is the longest prefix of
+    the page's is the current one (``/console/orders/new`` is "New order", not "Orders")."""
+    shown = [item for item in NAV if allowed(staff, item.scope, item.access)]
+    matching = [i for i in shown if path == i.href or path.startswith(i.href + "/")]
+    current = max(matching, key=lambda i: len(i.href), default=None)
+    return [{"label": i.label, "href": i.href, "current": i is current} for i in shown]
 
 
 def error_page(
     request: Request, status: int, title: str, message: str, code: str = ""
 ) -> HTMLResponse:
-    return render(request, "error.html", status=status, title=title, message=message, code=code)
+    """A page that says why the request was refused as a whole. Asked for by htmx, it
+    replaces the page's <main> rather than the small part the request meant to update."""
+    page = render(request, "error.html", status=status, title=title, message=message, code=code)
+    if is_htmx(request):
+        page.headers.update(
+            {"HX-Retarget": "#main", "HX-Reswap": "outerHTML", "HX-Reselect": "#main"}
+        )
+    return page
 
 
 def forbidden_page(request: Request, exc: Forbidden) -> HTMLResponse:
-    return error_page(request, 403, "Not allowed", formatting.error_sentence(exc), exc.code)
+    """The API's refusal, said to a person about their role rather than an API key."""
+    staff: StaffSession | None = getattr(request.state, "staff", None)
+    role = words(staff.principal.role).lower() if staff else "your"
+    needed = re.search(r"'([a-z_]+(?::[a-z]+)?)'", exc.detail)
+    messages = {
+        "missing_scope": f"Your role ({role}) does not allow this"
+        + (f": it needs the '{needed.group(1)}' permission." if needed else "."),
+        "location_forbidden": "This belongs to a location you are not assigned to.",
+        "location_restricted_key": (
+            "This acts for the whole business: it needs an account that is not bound to locations."
+        ),
+    }
+    message = messages.get(exc.code) or formatting.error_sentence(exc)
+    return error_page(request, 403, "Not allowed", message, exc.code)

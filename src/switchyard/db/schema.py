@@ -15,6 +15,7 @@ from switchyard.invoicing import tables as invoicing_tables
 from switchyard.jeopardy import tables as jeopardy_tables
 from switchyard.locations import tables as location_tables
 from switchyard.manufacturing import tables as manufacturing_tables
+from switchyard.notifications import tables as notification_tables
 from switchyard.orders import tables as order_tables
 from switchyard.payments import tables as payment_tables
 from switchyard.rules import tables as rule_tables
@@ -38,6 +39,7 @@ __all__ = [
     "location_tables",
     "manufacturing_tables",
     "metadata",
+    "notification_tables",
     "order_tables",
     "payment_tables",
     "rule_tables",

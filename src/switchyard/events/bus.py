@@ -30,6 +30,7 @@ HANDLER_MODULES: list[str] = [
     "switchyard.placement.handlers",
     "switchyard.jeopardy.handlers",
     "switchyard.manufacturing.handlers",
+    "switchyard.notifications.handlers",
 ]
 
 _handlers: dict[str, list[Handler]] = defaultdict(list)

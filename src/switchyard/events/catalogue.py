@@ -894,6 +894,44 @@ EVENT_TYPES: tuple[EventType, ...] = (
         endpoint_id=("string", "the endpoint"),
         event_id=("string", "the event"),
     ),
+    # -- customer notifications (on the order's timeline) ----------------------------
+    _event(
+        "notification.sent",
+        "notification",
+        "A customer email was handed to the SMTP server.",
+        "trigger recipient message_id attempts",
+        trigger=("string", "what it is about (`confirmation`, `shipped`, ...)"),
+        recipient=("string", "the customer's email address"),
+        message_id=("string", "its Message-ID header, the same on every attempt"),
+        attempts=("integer", "attempts it took"),
+    ),
+    _event(
+        "notification.failed",
+        "notification",
+        "A customer email could not be delivered and is not tried again (the SMTP server "
+        "refused it for good, e.g. 550, or retries ran out).",
+        "trigger recipient smtp_code error",
+        trigger=("string", "what it is about (`confirmation`, `shipped`, ...)"),
+        recipient=("string|null", "the customer's email address"),
+        smtp_code=("integer|null", "the SMTP server's last reply code"),
+        error=("string", "why, with the server's reply"),
+    ),
+    _event(
+        "notification.skipped",
+        "notification",
+        "A customer email was not sent: the customer has no email address (`no_email`).",
+        "trigger reason",
+        trigger=("string", "what it would have been about"),
+        reason=("string", "why: `no_email`"),
+    ),
+    _event(
+        "notification.resent",
+        "notification",
+        "A person asked for a customer email again: a new message with the same content.",
+        "trigger resent_from",
+        trigger=("string", "what it is about"),
+        resent_from=("string", "the notification it repeats"),
+    ),
     # -- make to order -----------------------------------------------------------------
     _event(
         "work_order.planned",

@@ -77,3 +77,9 @@ def day(value: date | None) -> str:
 def latest(dates: list[date | None]) -> date | None:
     known = [d for d in dates if d is not None]
     return max(known) if known else None
+
+
+def page_url(base_url: str, token: str) -> str:
+    """The customer's tracking page for an order's ``tracking_token`` (``GET /track/{token}``),
+    under the public address the server is reached at."""
+    return f"{base_url.rstrip('/')}/track/{token}"
