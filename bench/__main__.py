@@ -1,6 +1,7 @@
 """Run the benchmarks and print their figures: ``python -m bench [name ...]``.
 
-Names: sourcing, sourcing_api, inventory, intake, hot_sku, search, console, notifications
+Names: sourcing, sourcing_api, inventory, intake, hot_sku, search, console, notifications,
+imports
 (default: all).
 Results, with the machine they ran on, belong in docs/benchmarks.md.
 """
@@ -12,6 +13,7 @@ def main(argv: list[str]) -> int:
     from bench import (
         console_pages,
         hot_sku,
+        imports,
         inventory_availability,
         notifications,
         orders_intake,
@@ -29,6 +31,7 @@ def main(argv: list[str]) -> int:
         "search": orders_search.main,
         "console": console_pages.main,
         "notifications": notifications.main,
+        "imports": imports.main,
     }
     names = argv or list(suites)
     unknown = [n for n in names if n not in suites]

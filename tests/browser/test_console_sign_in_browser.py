@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from playwright.sync_api import Page
@@ -45,3 +47,51 @@ def test_sign_in_out_and_lockout_in_a_browser(desk: Desk, live_url, database, tm
     )
     assert messages[0] == "The email or the password is wrong."
     assert all("locked" in m for m in messages[MAX_FAILED_SIGN_INS - 1 :]), messages
+
+
+def _serve(html: str) -> tuple[ThreadingHTTPServer, str]:
+    """Another site's page (another port of this host), as an attacker would host it."""
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = html.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def test_a_form_posted_from_another_page_is_refused(desk: Desk, live_url, database):
+    """A signed-in agent opens a page that posts to the console (a hold on an order would
+    be one click away): the console refuses it for want of the session's CSRF token, and
+    nothing happens; the agent stays signed in."""
+    user = make_user(database, "customer_service")
+    forged = (
+        f'<form method="post" action="{live_url}/console/logout">'
+        '<button type="submit">Win a prize</button></form>'
+    )
+    server, attacker = _serve(forged)
+    try:
+
+        def visit(page: Page) -> tuple[int, str, str]:
+            page.goto(attacker)
+            with page.expect_navigation() as nav:
+                page.get_by_role("button", name="Win a prize").click()
+            response = nav.value
+            text = page.inner_text("main")
+            page.goto("/console")
+            return (response.status if response else 0), text, page.url
+
+        status, text, after = desk.act(live_url, user.email, visit)
+    finally:
+        server.shutdown()
+    assert status == 403 and "Form expired" in text
+    assert after.endswith("/console")  # still signed in: the forged sign-out did nothing

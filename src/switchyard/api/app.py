@@ -49,14 +49,17 @@ ROUTERS = [
     "switchyard.carriers.endpoints",
     "switchyard.payments.endpoints",
     "switchyard.invoicing.endpoints",
+    "switchyard.returns.endpoints",
+    "switchyard.inventory.nonsellable_endpoints",
     "switchyard.webhooks.endpoints",
     "switchyard.notifications.endpoints",
+    "switchyard.integrations.endpoints",
     "switchyard.rules.endpoints",
     "switchyard.compliance.endpoints",
     "switchyard.auth.endpoints",
 ]
 # Served at the root, outside /api/v1, without an API key.
-PUBLIC_ROUTERS = ["switchyard.tracking.endpoints"]
+PUBLIC_ROUTERS = ["switchyard.tracking.endpoints", "switchyard.integrations.webhook_endpoints"]
 # Where ``/`` sends a browser: the console (its sign-in page when signed out).
 HOME = "/console"
 

@@ -7,6 +7,7 @@ from typing import Any
 from switchyard.channels.jeopardy_policy import jeopardy_errors
 from switchyard.channels.notification_policy import notification_errors
 from switchyard.channels.release_policy import release_errors
+from switchyard.channels.return_policy import return_errors
 from switchyard.channels.seller import check_seller
 from switchyard.kernel.errors import FieldError, ValidationFailed
 
@@ -48,6 +49,7 @@ def validate_channel(values: dict[str, Any]) -> dict[str, Any]:
         errors += release_errors(settings)
         errors += jeopardy_errors(settings)
         errors += notification_errors(settings)
+        errors += return_errors(settings)
         if settings.get("seller") is not None:
             seller, problems = check_seller(settings["seller"])
             errors += problems

@@ -8,6 +8,7 @@ from rich.console import Console
 from switchyard.cli import (
     apikeys,
     demo,
+    imports,
     inventory,
     jeopardy,
     masterdata,
@@ -27,6 +28,7 @@ app.add_typer(sourcing.app, name="sourcing")
 app.add_typer(jeopardy.app, name="jeopardy")
 app.add_typer(users.app, name="user")
 app.add_typer(notify.app, name="notify")
+app.add_typer(imports.app, name="import")
 app.command()(demo.demo)
 app.command()(demo.run)
 app.command()(worker.worker)

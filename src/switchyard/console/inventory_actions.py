@@ -5,7 +5,8 @@ Each one checks ``inventory:write`` and the location as the API's inventory endp
 does (a user bound to locations acts only at theirs: 403 page otherwise), reads the form
 with the API's request model and runs the API's use case in one transaction as the user,
 so the ledger names them. A refusal re-renders the page with the error beside the field
-and nothing saved.
+and nothing saved. Each form carries a ``form_token`` that runs its use case under the
+API's Idempotency-Key machinery (``form_tokens``): a double click books one movement.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from pydantic import Field
 
 from switchyard.api.fields import RequestModel
 from switchyard.auth.domain import Principal
+from switchyard.console import form_tokens
 from switchyard.console.formatting import time_zone
 from switchyard.console.inventory_forms import day_start, form_values, parse
 from switchyard.console.inventory_views import sku_page, sku_url
 from switchyard.console.routing import ConsoleRoute
-from switchyard.console.web import FormErrors, Staff, redirect, require, run
+from switchyard.console.web import FormErrors, Staff, redirect, require
 from switchyard.db.uow import UnitOfWork
 from switchyard.inventory import operations, refs, supply, transfers
 from switchyard.inventory import service as inventory
@@ -79,9 +81,12 @@ async def _act(
     prepare: Prepare,
 ) -> Response:
     require(staff, "inventory:write")
-    values = form_values(await request.form(), action)
+    form = await request.form()
+    values = form_values(form, action)
     try:
-        done = await run(request, staff, prepare(values, staff))
+        # the form's token as Idempotency-Key: a double click books one movement
+        use_case = prepare(values, staff)
+        done = await form_tokens.once(request, staff, form_tokens.token_of(form), values, use_case)
     except Forbidden:
         raise
     except SwitchyardError as exc:

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from switchyard.console import orders_actions, orders_detail
+from switchyard.console import orders_actions, orders_detail, orders_emails
 from switchyard.console.formatting import time_zone, words
 from switchyard.console.orders_search import (
     FILTERS,
@@ -98,3 +98,4 @@ def _next(search: Search, cursor: str | None) -> str | None:
 
 router.include_router(orders_detail.router)
 router.include_router(orders_actions.router)
+router.include_router(orders_emails.router)

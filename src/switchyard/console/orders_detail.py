@@ -4,7 +4,9 @@ Each part is read the way its API endpoint reads it, with that endpoint's scope 
 visibility: the order (orders:read, GET /orders/{id}), its timeline (GET
 /orders/{id}/events, without other locations' fulfillments for a location-bound user),
 payments and invoices (payments:read), the sourcing decisions (orders:read for the whole
-business: GET /orders/{id}/sourcing refuses location-bound keys). The invoice PDF is
+business: GET /orders/{id}/sourcing refuses location-bound keys), the customer's emails
+(GET /orders/{id}/notifications, also for the whole business) and the customer's email
+opt-out (GET /customers/{id}, customers:read). The invoice PDF is
 streamed by a console route with the PDF endpoint's permission.
 """
 
@@ -24,6 +26,7 @@ from switchyard.console.formatting import words
 from switchyard.console.orders_words import actor_words, event_words, sourcing_words
 from switchyard.console.routing import ConsoleRoute
 from switchyard.console.web import HEADERS, FormErrors, Staff, allowed, render, require, run
+from switchyard.customers import service as customers
 from switchyard.db.uow import UnitOfWork
 from switchyard.events.repository import EventRepository
 from switchyard.fulfillment.repository import FulfillmentRepository
@@ -33,6 +36,7 @@ from switchyard.invoicing.read_model import invoice_view
 from switchyard.invoicing.repository import InvoiceRepository
 from switchyard.kernel.errors import not_found
 from switchyard.locations.repository import LocationRepository
+from switchyard.notifications import service as notifications
 from switchyard.orders import service, visibility
 from switchyard.orders.hold_repository import HoldRepository
 from switchyard.orders.read_model import full_view
@@ -132,6 +136,8 @@ def order_page(
     see_sourcing: bool,
     see_payments: bool,
     see_writes: bool = False,
+    see_emails: bool = False,
+    see_customer: bool = False,
 ) -> dict[str, Any]:
     visibility.require_order(uow, principal, order_id)
     order = service.load_order(uow, order_id)
@@ -208,7 +214,19 @@ def order_page(
         "payments": payments,
         "invoices": invoices,
         "pickup_name": names.get(order.pickup_location_id or "", order.pickup_location_id),
+        # GET /orders/{id}/notifications (orders:read for the whole business)
+        "emails": notifications.for_order(uow, order_id) if see_emails else [],
+        # GET /customers/{id} (customers:read): the email opt-out in the customer box
+        "customer": _customer(uow, principal, order.customer_id) if see_customer else None,
     }
+
+
+def _customer(uow: UnitOfWork, principal: Principal, customer_id: str | None) -> Any:
+    if customer_id is None:
+        return None
+    row = customers.get_customer(uow, customer_id)
+    visibility.require_customer(uow, principal, customer_id)
+    return row
 
 
 def _pickup_options(uow: UnitOfWork) -> list[tuple[str, str]]:
@@ -240,6 +258,8 @@ async def show(
     see_payments = allowed(staff, "payments:read")
     after = _after(request.query_params.get("after"))
     can_write = allowed(staff, "orders:write")
+    see_emails = allowed(staff, "orders:read", LocationAccess.UNRESTRICTED)
+    see_customer = allowed(staff, "customers:read")
     page = await run(
         request,
         staff,
@@ -251,6 +271,8 @@ async def show(
             see_sourcing=see_sourcing,
             see_payments=see_payments,
             see_writes=can_write,
+            see_emails=see_emails,
+            see_customer=see_customer,
         ),
         read_only=True,
     )
@@ -263,6 +285,9 @@ async def show(
         see_sourcing=see_sourcing,
         see_payments=see_payments,
         can_write=can_write,
+        see_emails=see_emails,
+        can_resend=allowed(staff, "orders:write", LocationAccess.UNRESTRICTED),
+        can_opt_out=allowed(staff, "customers:write"),
         restricted=staff.principal.restricted,
         tones=TONES,
         active_holds=active,

@@ -159,6 +159,8 @@ def event_words(event: Mapping[str, Any], names: Mapping[str, str]) -> str:
     elif kind in ("invoice.issued", "credit_note.issued"):
         text = f"{words(str(data.get('kind') or 'invoice'))} {data.get('number')} issued"
         text += f": {money(data.get('gross_total'), str(data.get('currency') or 'EUR'))}"
+    elif kind.startswith("notification."):
+        text = _email_words(kind, data)
     elif kind.startswith("payment."):
         text = f"Payment {kind.split('.', 1)[1]} ({data.get('provider', '')})"
     else:
@@ -170,6 +172,29 @@ def event_words(event: Mapping[str, Any], names: Mapping[str, str]) -> str:
             text += f" — {data['reason']}"
     move = "" if kind == "order.status_changed" else _status_move(data)
     return f"{text} ({move})" if move else text
+
+
+SKIPPED_BECAUSE = {
+    "no_email": "the customer has no email address",
+    "opted_out": "the customer opted out of non-essential emails",
+}
+
+
+def _email_words(kind: str, data: Mapping[str, Any]) -> str:
+    """Customer email events (``notification.*``) in a sentence."""
+    what = f"The {words(str(data.get('trigger') or 'customer')).lower()} email"
+    to = f" to {data['recipient']}" if data.get("recipient") else ""
+    if kind == "notification.sent":
+        return f"{what} was sent{to}"
+    if kind == "notification.failed":
+        code = f" (SMTP {data['smtp_code']})" if data.get("smtp_code") else ""
+        return f"{what} could not be delivered{to}{code}"
+    if kind == "notification.skipped":
+        reason = str(data.get("reason") or "")
+        return f"{what} was not sent: {SKIPPED_BECAUSE.get(reason, words(reason).lower())}"
+    if kind == "notification.resent":
+        return f"{what} was queued again"
+    return words(kind)
 
 
 def actor_words(event: Mapping[str, Any]) -> str:

@@ -1,7 +1,8 @@
 """``/console/settings/api-keys``: keys for systems (admin, like ``/api/v1/api-keys``).
 
-The list never shows a secret; a new key's secret is shown once, on the page that
-answers its creation. Revoking clears the API's cache of keys, as the API does.
+The list never shows a secret; a new key's secret is shown once, on the page the
+creation's 303 leads to (from the one-time stash: a reload makes no second key and shows
+the secret no more). Revoking clears the API's cache of keys, as the API does.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from switchyard.auth.domain import SCOPES
 from switchyard.auth.repository import ApiKeyRepository
 from switchyard.auth.schemas import ApiKeyCreate
 from switchyard.auth.service import create_api_key, revoke_api_key
+from switchyard.console import settings_secrets
 from switchyard.console.routing import ConsoleRoute
 from switchyard.console.settings_forms import flash, parse, text, ticked, words_list
 from switchyard.console.web import FormErrors, Staff, redirect, render, require, run
@@ -25,6 +27,7 @@ router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schem
 SCOPE = "admin"
 # the API's field names -> the form's
 NAMES = {"location_ids": "locations"}
+KIND = "api_key"  # what the one-time stash keeps for the page after creating
 
 
 def _public(row: dict[str, Any]) -> dict[str, Any]:
@@ -51,7 +54,11 @@ def _keys(uow: UnitOfWork) -> list[dict[str, Any]]:
 @router.get("/settings/api-keys")
 async def keys(request: Request, staff: Staff) -> Response:
     require(staff, SCOPE)
-    return _page(request, await run(request, staff, _keys, read_only=True))
+    once = await settings_secrets.shown(request, staff, KIND)
+    found = await run(request, staff, _keys, read_only=True)
+    if "secret" in once:
+        return _page(request, found, created=once, secret=once["secret"])
+    return _page(request, found, gone=bool(once.get("gone")))
 
 
 @router.post("/settings/api-keys")
@@ -64,7 +71,7 @@ async def create(request: Request, staff: Staff) -> Response:
         "locations": text(form, "locations", 2000),
     }
 
-    def use_case(uow: UnitOfWork) -> tuple[dict[str, Any], str]:
+    def use_case(uow: UnitOfWork) -> str:
         body = parse(
             ApiKeyCreate,
             {
@@ -73,16 +80,17 @@ async def create(request: Request, staff: Staff) -> Response:
                 "locations": words_list(form, "locations") or None,
             },
         )
-        return create_api_key(uow, body.name, body.scopes, body.restricted_to)
+        row, raw = create_api_key(uow, body.name, body.scopes, body.restricted_to)
+        shown = {"id": row["id"], "name": row["name"], "secret": raw}
+        return settings_secrets.keep(uow, staff, KIND, shown)
 
     try:
-        row, raw = await run(request, staff, use_case)
+        query = await run(request, staff, use_case)
     except SwitchyardError as exc:
         found = await run(request, staff, _keys, read_only=True)
         errors = FormErrors.of(exc, NAMES)
         return _page(request, found, values=values, errors=errors, status=exc.status)
-    found = await run(request, staff, _keys, read_only=True)
-    return _page(request, found, created=_public(row), secret=raw)
+    return redirect(request, f"/console/settings/api-keys?{query}")
 
 
 @router.post("/settings/api-keys/{key_id}/revoke")

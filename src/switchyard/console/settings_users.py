@@ -33,6 +33,7 @@ from switchyard.staff.service import (
 router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
 SCOPE = "admin"  # staff accounts, like API keys, are the admin's
 FIELDS = ("email", "name", "role", "locations", "password", "time_zone")
+PAGE_SIZE = 50  # users a page of the list shows, by email
 
 
 def _codes(uow: UnitOfWork, users: list[User]) -> dict[str, str]:
@@ -58,16 +59,31 @@ def _user(uow: UnitOfWork, user_id: str) -> User:
     return user
 
 
-def _list(uow: UnitOfWork) -> dict[str, Any]:
-    users = uow.repo(UserRepository).list()
-    return {"users": users, "codes": _codes(uow, users), "roles": _roles(uow)}
+def _list(uow: UnitOfWork, after: str | None) -> dict[str, Any]:
+    found = uow.repo(UserRepository).page(after_email=after, limit=PAGE_SIZE)
+    users, more = found[:PAGE_SIZE], len(found) > PAGE_SIZE
+    return {
+        "users": users,
+        "codes": _codes(uow, users),
+        "roles": _roles(uow),
+        "next_after": users[-1].email if more else None,
+    }
+
+
+def _after(request: Request) -> str | None:
+    """The page's start: the email of the previous page's last user."""
+    raw = request.query_params.get("after", "").strip()
+    return raw[:254] if raw else None
 
 
 @router.get("/settings/users")
 async def users(request: Request, staff: Staff) -> Response:
     require(staff, SCOPE)
-    data = await run(request, staff, _list, read_only=True)
-    return render(request, "settings/users.html", now=utcnow(), flash=flash(request), **data)
+    after = _after(request)
+    data = await run(request, staff, lambda uow: _list(uow, after), read_only=True)
+    return render(
+        request, "settings/users.html", now=utcnow(), flash=flash(request), after=after, **data
+    )
 
 
 def _new_page(

@@ -1,16 +1,19 @@
 """``/console/settings/webhooks``: endpoints (subscriptions), the deliveries of an endpoint
 with their attempts, and a manual retry (``/api/v1/webhooks``, scope ``webhooks:write``).
-A signing secret is shown once, when the endpoint is created; never afterwards."""
+A signing secret is shown once, when the endpoint is created or its secret rotated, on the
+page the POST's 303 leads to (from the one-time stash, ``settings_secrets``): a reload
+shows it no more and makes no second endpoint or secret."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from switchyard.console import settings_secrets
 from switchyard.console.routing import ConsoleRoute
 from switchyard.console.settings_forms import (
     PAGE_SIZE,
@@ -39,6 +42,7 @@ from switchyard.webhooks.schemas import (
 router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
 SCOPE = "webhooks:write"  # every webhook route of the API, reads included
 SECRETS = ("secret", "previous_secret")
+CREATED = "webhook_endpoint"  # the stash's kind of a new endpoint's secret
 
 
 def _public(row: dict[str, Any]) -> dict[str, Any]:
@@ -89,7 +93,10 @@ async def _list_page(request: Request, staff: Staff, status: int = 200, **contex
 @router.get("/settings/webhooks")
 async def endpoints(request: Request, staff: Staff) -> Response:
     require(staff, SCOPE)
-    return await _list_page(request, staff)
+    once = await settings_secrets.shown(request, staff, CREATED)
+    if "secret" in once:
+        return await _list_page(request, staff, created=once, secret=once["secret"])
+    return await _list_page(request, staff, gone=bool(once.get("gone")))
 
 
 @router.post("/settings/webhooks")
@@ -97,17 +104,19 @@ async def create(request: Request, staff: Staff) -> Response:
     require(staff, SCOPE)
     form = await request.form()
 
-    def use_case(uow: UnitOfWork) -> dict[str, Any]:
+    def use_case(uow: UnitOfWork) -> str:
         body = parse(WebhookEndpointCreate, _body(form))
-        return service.create_endpoint(uow, body.model_dump())
+        row = service.create_endpoint(uow, body.model_dump())
+        shown = {"id": row["id"], "url": row["url"], "secret": row["secret"]}
+        return settings_secrets.keep(uow, staff, CREATED, shown)
 
     try:
-        row = await run(request, staff, use_case)
+        query = await run(request, staff, use_case)
     except SwitchyardError as exc:
         return await _list_page(
             request, staff, exc.status, values=_typed(form), errors=FormErrors.of(exc)
         )
-    return await _list_page(request, staff, created=_public(row), secret=row["secret"])
+    return redirect(request, f"/console/settings/webhooks?{query}")
 
 
 def _endpoint(uow: UnitOfWork, endpoint_id: str, status: str, after: str | None) -> dict[str, Any]:
@@ -163,7 +172,15 @@ async def _endpoint_page(
 @router.get("/settings/webhooks/{endpoint_id}")
 async def endpoint(request: Request, staff: Staff, endpoint_id: str) -> Response:
     require(staff, SCOPE)
-    return await _endpoint_page(request, staff, endpoint_id)
+    once = await settings_secrets.shown(request, staff, _rotated(endpoint_id))
+    if "secret" in once:
+        return await _endpoint_page(request, staff, endpoint_id, secret=once["secret"])
+    return await _endpoint_page(request, staff, endpoint_id, gone=bool(once.get("gone")))
+
+
+def _rotated(endpoint_id: str) -> str:
+    """The stash's kind of a new secret of this endpoint (only its page shows it)."""
+    return f"webhook_secret:{endpoint_id[:60]}"
 
 
 @router.post("/settings/webhooks/{endpoint_id}")
@@ -191,14 +208,15 @@ async def rotate(request: Request, staff: Staff, endpoint_id: str) -> Response:
     require(staff, SCOPE)
     form = await request.form()
 
-    def use_case(uow: UnitOfWork) -> dict[str, Any]:
+    def use_case(uow: UnitOfWork) -> str:
         hours = text(form, "keep_previous_hours", 10) or "24"
         seconds = int(float(hours) * 3600) if hours.replace(".", "", 1).isdigit() else hours
         options = parse(SecretRotate, {"keep_previous_seconds": seconds})
-        return service.rotate_secret(uow, endpoint_id, options.keep_previous_seconds)
+        row = service.rotate_secret(uow, endpoint_id, options.keep_previous_seconds)
+        return settings_secrets.keep(uow, staff, _rotated(row["id"]), {"secret": row["secret"]})
 
     try:
-        row = await run(request, staff, use_case)
+        query = await run(request, staff, use_case)
     except SwitchyardError as exc:
         return await _endpoint_page(
             request,
@@ -207,7 +225,7 @@ async def rotate(request: Request, staff: Staff, endpoint_id: str) -> Response:
             exc.status,
             rotate_errors=FormErrors.of(exc, {"keep_previous_seconds": "keep_previous_hours"}),
         )
-    return await _endpoint_page(request, staff, endpoint_id, secret=row["secret"])
+    return redirect(request, f"/console/settings/webhooks/{quote(endpoint_id)}?{query}")
 
 
 @router.post("/settings/webhooks/{endpoint_id}/delete")

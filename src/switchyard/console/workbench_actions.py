@@ -14,11 +14,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from switchyard.console import settings_secrets
 from switchyard.console.routing import ConsoleRoute
 from switchyard.console.web import FormErrors, Staff, is_htmx, redirect, require, run
-from switchyard.console.workbench_view import Parsed, detail_page, refused
+from switchyard.console.workbench_view import Parsed, detail_page, pickup_kind, refused
 from switchyard.db.uow import UnitOfWork
 from switchyard.fulfillment import pickup, service, shipments, work
+from switchyard.fulfillment.status import Status
 from switchyard.kernel.errors import SwitchyardError
 
 router = APIRouter(prefix="/workbench", route_class=ConsoleRoute, include_in_schema=False)
@@ -36,7 +38,10 @@ async def _act(
     done: str,
     names: Mapping[str, str] | Callable[[Parsed], Mapping[str, str]] | None = None,
     messages: Mapping[str, str] | None = None,
+    reveal: Callable[[Any], tuple[str, str | None]] | None = None,
 ) -> Response:
+    """``reveal``: from the use case's result, the query the redirect adds and the pickup
+    code the answer shows (the ready-for-pickup answer's, as the API's carries it)."""
     require(staff, "fulfillment:write")
     fulfillment_id = fulfillment_id[:60]
     parsed = Parsed(await request.form())
@@ -44,7 +49,7 @@ async def _act(
     try:
         use_case = build(parsed)
         parsed.check()
-        await run(request, staff, use_case)
+        result = await run(request, staff, use_case)
     except SwitchyardError as exc:
         if not refused(exc):
             raise
@@ -62,9 +67,11 @@ async def _act(
             values=values,
             status=exc.status,
         )
+    extra, code = reveal(result) if reveal else ("", None)
     if is_htmx(request):  # the page, swapped in place (the scan field ready again)
-        return await detail_page(request, staff, fulfillment_id, done=done)
-    return redirect(request, f"/console/workbench/fulfillments/{fulfillment_id}?done={done}")
+        return await detail_page(request, staff, fulfillment_id, done=done, pickup_code=code)
+    url = f"/console/workbench/fulfillments/{fulfillment_id}?done={done}"
+    return redirect(request, url + (f"&{extra}" if extra else ""))
 
 
 @router.post("/fulfillments/{fulfillment_id}/release")
@@ -248,14 +255,28 @@ async def ship(request: Request, fulfillment_id: str, staff: Staff) -> Response:
 async def ready(request: Request, fulfillment_id: str, staff: Staff) -> Response:
     """On the pickup shelf: the customer gets the pickup code from the channel."""
 
+    swapped = is_htmx(request)
+
     def build(form: Parsed) -> UseCase:
         days = form.whole("hold_days", low=1, high=60, default=pickup.DEFAULT_HOLD_DAYS)
         version = form.version()
-        return lambda uow: pickup.ready_for_pickup(
-            uow, staff.principal, fulfillment_id, days or pickup.DEFAULT_HOLD_DAYS, version
-        )
 
-    return await _act(request, staff, fulfillment_id, "ready", build, done="ready")
+        def use_case(uow: UnitOfWork) -> tuple[str, str | None]:
+            f = pickup.ready_for_pickup(
+                uow, staff.principal, fulfillment_id, days or pickup.DEFAULT_HOLD_DAYS, version
+            )
+            # as work_endpoints.ready_for_pickup: the answer carries the code while it waits
+            code = f.pickup_code if f.status == Status.READY_FOR_PICKUP else None
+            if code is None or swapped:  # htmx shows the answer itself, nothing to keep
+                return "", code
+            kept = settings_secrets.keep(uow, staff, pickup_kind(f.id), {"pickup_code": code})
+            return kept, code
+
+        return use_case
+
+    return await _act(
+        request, staff, fulfillment_id, "ready", build, done="ready", reveal=lambda r: r
+    )
 
 
 @router.post("/fulfillments/{fulfillment_id}/hand-over")

@@ -19,6 +19,7 @@ from starlette.datastructures import FormData
 from switchyard.api.pagination import decode_cursor, encode_cursor
 from switchyard.auth.domain import Principal
 from switchyard.catalog.repository import SkuRepository
+from switchyard.console.settings_secrets import PARAM, shown
 from switchyard.console.web import FormErrors, Staff, allowed, is_htmx, render, run
 from switchyard.db.uow import UnitOfWork
 from switchyard.events.repository import EventRepository
@@ -308,8 +309,14 @@ async def detail_page(
     values: dict[str, Any] | None = None,
     done: str = "",
     status: int = 200,
+    pickup_code: str | None = None,
 ) -> HTMLResponse:
-    """The fulfillment page; after a refused action, its error beside that action's form."""
+    """The fulfillment page; after a refused action, its error beside that action's form.
+    ``pickup_code``: the code the ready-for-pickup answer carries (as the API's does), or
+    after its redirect the one kept for this page once (``?shown=``, ``staff.stash``)."""
+    if pickup_code is None and PARAM in request.query_params:
+        kept = await shown(request, staff, pickup_kind(fulfillment_id))
+        pickup_code = kept.get("pickup_code")
     detail = await run(
         request,
         staff,
@@ -334,7 +341,13 @@ async def detail_page(
         can_act=allowed(staff, "fulfillment:write"),
         htmx=is_htmx(request),
         status_words=status_words,
+        pickup_code=pickup_code,
     )
+
+
+def pickup_kind(fulfillment_id: str) -> str:
+    """What the one-time stash keeps a fulfillment's new pickup code as."""
+    return f"pickup_code:{fulfillment_id[:60]}"
 
 
 def refused(exc: SwitchyardError) -> bool:

@@ -32,6 +32,13 @@ class CustomerRepository:
         row = self.conn.execute(query).mappings().first()
         return dict(row) if row else None
 
+    def opted_out(self, customer_ids: list[str]) -> set[str]:
+        """Those of the customers who want no non-essential emails."""
+        query = select(customers.c.id).where(
+            customers.c.id.in_(customer_ids), customers.c.email_opt_out.is_(True)
+        )
+        return set(self.conn.execute(query).scalars())
+
     def add(self, row: dict[str, Any]) -> None:
         self.conn.execute(insert(customers).values(**row))
 

@@ -6,6 +6,11 @@ from pydantic import BaseModel, Field
 
 from switchyard.api.fields import PatchModel, RequestModel, Version
 
+OPT_OUT = (
+    "no non-essential emails (order changed, delivered); order confirmations, delays, "
+    "pickup, shipping and cancellation emails are always sent"
+)
+
 
 class CustomerAddress(RequestModel):
     """A postal address. ``country_code`` is ISO 3166-1 alpha-2."""
@@ -25,6 +30,7 @@ class CustomerCreate(RequestModel):
     email: str = Field(min_length=3, max_length=320, description="the customer's identity")
     name: str = Field(default="", max_length=300)
     phone: str | None = Field(default=None, max_length=40)
+    email_opt_out: bool = Field(default=False, description=OPT_OUT)
     addresses: list[CustomerAddress] = Field(default_factory=list, max_length=50)
 
 
@@ -34,6 +40,7 @@ class CustomerUpdate(PatchModel):
     email: str | None = Field(default=None, min_length=3, max_length=320)
     name: str | None = Field(default=None, max_length=300)
     phone: str | None = Field(default=None, max_length=40)
+    email_opt_out: bool | None = Field(default=None, description=OPT_OUT)
     version: Version | None = Field(default=None, description="alternative to If-Match")
 
 
@@ -42,6 +49,7 @@ class CustomerRead(BaseModel):
     email: str
     name: str
     phone: str | None
+    email_opt_out: bool = Field(description=OPT_OUT)
     version: int
     created_at: datetime
     updated_at: datetime

@@ -20,13 +20,16 @@ from switchyard.kernel.events import DomainEvent
 from switchyard.kernel.ids import new_id
 
 
-def _customer_row(email: str, name: str, phone: str | None) -> dict[str, Any]:
+def _customer_row(
+    email: str, name: str, phone: str | None, email_opt_out: bool = False
+) -> dict[str, Any]:
     now = utcnow()
     return {
         "id": new_id("cus"),
         "email": email,
         "name": name,
         "phone": phone,
+        "email_opt_out": email_opt_out,
         "version": 1,
         "created_at": now,
         "updated_at": now,
@@ -70,7 +73,9 @@ def create_customer(uow: UnitOfWork, values: dict[str, Any]) -> dict[str, Any]:
     """Create a customer (and its addresses); 409 ``customer_exists`` if the email is known."""
     repo = uow.repo(CustomerRepository)
     email = normalise_email(values["email"])
-    row = _customer_row(email, values["name"], values.get("phone"))
+    row = _customer_row(
+        email, values["name"], values.get("phone"), bool(values.get("email_opt_out"))
+    )
     if not repo.add_if_new_email(row):
         existing = repo.by_email(email)
         raise _exists(existing["id"] if existing else "?", email)
@@ -98,6 +103,12 @@ def update_customer(
             "invalid_customer",
             "a customer needs a name",
             [FieldError("name", "null_not_allowed", "cannot be null")],
+        )
+    if "email_opt_out" in changes and changes["email_opt_out"] is None:
+        raise ValidationFailed(
+            "invalid_customer",
+            "email_opt_out is true or false",
+            [FieldError("email_opt_out", "null_not_allowed", "cannot be null")],
         )
     if changes.get("email") is not None:
         changes["email"] = normalise_email(changes["email"])

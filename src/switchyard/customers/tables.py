@@ -1,4 +1,14 @@
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+    false,
+)
 
 from switchyard.db.metadata import metadata
 from switchyard.db.types import UTCDateTime
@@ -11,6 +21,9 @@ customers = Table(
     Column("email", String(320), nullable=False, unique=True),
     Column("name", String(300), nullable=False),
     Column("phone", String(40), nullable=True),
+    # No non-essential emails (notifications.domain.NON_ESSENTIAL); transactional mail
+    # (confirmation, delay, pickup, shipped, cancelled) is always sent.
+    Column("email_opt_out", Boolean, nullable=False, default=False, server_default=false()),
     Column("version", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),

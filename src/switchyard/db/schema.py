@@ -10,6 +10,7 @@ from switchyard.customers import tables as customer_tables
 from switchyard.db.metadata import metadata
 from switchyard.events import tables as event_tables
 from switchyard.fulfillment import tables as fulfillment_tables
+from switchyard.integrations import tables as integration_tables
 from switchyard.inventory import tables as inventory_tables
 from switchyard.invoicing import tables as invoicing_tables
 from switchyard.jeopardy import tables as jeopardy_tables
@@ -18,6 +19,7 @@ from switchyard.manufacturing import tables as manufacturing_tables
 from switchyard.notifications import tables as notification_tables
 from switchyard.orders import tables as order_tables
 from switchyard.payments import tables as payment_tables
+from switchyard.returns import tables as return_tables
 from switchyard.rules import tables as rule_tables
 from switchyard.sourcing import tables as sourcing_tables
 from switchyard.staff import tables as staff_tables
@@ -33,6 +35,7 @@ __all__ = [
     "event_tables",
     "fulfillment_tables",
     "idempotency_store",
+    "integration_tables",
     "inventory_tables",
     "invoicing_tables",
     "jeopardy_tables",
@@ -42,6 +45,7 @@ __all__ = [
     "notification_tables",
     "order_tables",
     "payment_tables",
+    "return_tables",
     "rule_tables",
     "sourcing_tables",
     "staff_tables",

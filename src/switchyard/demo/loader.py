@@ -25,8 +25,8 @@ from switchyard.compliance import service as compliance
 from switchyard.compliance.party_list import load_party_list
 from switchyard.db.uow import Database, UnitOfWork
 from switchyard.demo import data
+from switchyard.fulfillment import pickup, shipments, work
 from switchyard.fulfillment import service as fulfillment
-from switchyard.fulfillment import shipments, work
 from switchyard.fulfillment.repository import FulfillmentRepository
 from switchyard.inventory.sync import sync_stock
 from switchyard.kernel.errors import Conflict
@@ -68,6 +68,7 @@ def load(
     kinds = {loc["id"]: loc["type"] for loc in locations}
     placed = _load_orders(db, progress, rng, skus, kits, kinds, orders_count)
     placed += _load_screened_order(db)
+    placed += _load_pickups(db, rng, skus)
     return {
         "channels": len(channels),
         "locations": len(locations),
@@ -327,6 +328,53 @@ def _load_screened_order(db: Database) -> int:
     except Conflict:
         return 0  # sold out by a very long demo
     return 1
+
+
+# Click & collect at the Berlin store, so its associate finds work on the workbench: one
+# order to pick, one picked, two waiting on the pickup shelf.
+PICKUP_STORE = "ST-BER"
+PICKUP_STEPS = ((), ("pick",), ("pick", "ready"), ("pick", "ready"))
+
+
+def _load_pickups(db: Database, rng: random.Random, skus: list[dict[str, Any]]) -> int:
+    store = db.run(
+        ACTOR, lambda uow: uow.repo(LocationRepository).get(PICKUP_STORE), read_only=True
+    )
+    store_id = store["id"] if store else None
+    placed = 0
+    for i, steps in enumerate(PICKUP_STEPS):
+        first, last = rng.choice(data.FIRST_NAMES), rng.choice(data.LAST_NAMES)
+        lines = [{"sku": s["sku"], "quantity": 1} for s in rng.sample(skus, 2)]
+        body = _order_body(rng, 20000 + i, "web", first, last, lines)
+        body |= {"delivery_method": "pickup", "pickup_location": PICKUP_STORE}
+        try:
+            order = db.run(ACTOR, partial(place_order, cmd=OrderCreate.model_validate(body)))
+        except Conflict:
+            continue
+        placed += 1
+
+        def at_store(uow: UnitOfWork, order_id: str = order.id) -> list[str]:
+            found = uow.repo(FulfillmentRepository).for_order(order_id)
+            return [f.id for f in found if f.location_id == store_id]
+
+        for fid in db.run(ACTOR, at_store, read_only=True):
+            for step in steps:
+                if step == "ready":
+                    db.run(
+                        ACTOR,
+                        partial(pickup.ready_for_pickup, principal=PRINCIPAL, fulfillment_id=fid),
+                    )
+                else:
+                    db.run(
+                        ACTOR,
+                        partial(
+                            fulfillment.advance,
+                            principal=PRINCIPAL,
+                            fulfillment_id=fid,
+                            action=step,
+                        ),
+                    )
+    return placed
 
 
 def _book_labels(uow: UnitOfWork, fulfillment_id: str, rng: random.Random) -> None:

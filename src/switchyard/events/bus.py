@@ -31,6 +31,7 @@ HANDLER_MODULES: list[str] = [
     "switchyard.jeopardy.handlers",
     "switchyard.manufacturing.handlers",
     "switchyard.notifications.handlers",
+    "switchyard.returns.handlers",
 ]
 
 _handlers: dict[str, list[Handler]] = defaultdict(list)

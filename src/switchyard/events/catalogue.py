@@ -158,6 +158,7 @@ def _event(
 
 _FULFILLMENT = "location_id status inferred"
 _INVOICE = "number kind currency gross_total amount_paid status"
+_RETURN = "kind status lines"
 _PAYMENT = "provider status currency authorized captured refunded"
 _LEVELS = "sku_id location_id on_hand reserved available cause"
 _SCAN = "fulfillment_id carrier tracking_number carrier_event_id occurred_at location description"
@@ -606,6 +607,44 @@ EVENT_TYPES: tuple[EventType, ...] = (
         lines=("array", "`{sku_id, quantity}` per line received"),
         complete=("boolean", "true when nothing more is expected"),
     ),
+    # -- returns (issue 16) -----------------------------------------------------------------
+    _event(
+        "return.requested",
+        "return",
+        "A return was asked for (by the customer, staff or a store counter).",
+        _RETURN + " source",
+        source=("string", "who asked: `customer`, `staff` or `store`"),
+    ),
+    _event("return.authorised", "return", "The return may be sent back.", _RETURN + " from"),
+    _event("return.rejected", "return", "The return was refused.", _RETURN + " from"),
+    _event("return.cancelled", "return", "The return will not come.", _RETURN + " from"),
+    _event(
+        "return.label_issued",
+        "return",
+        "A return label was made for the parcel.",
+        _RETURN + " from carrier tracking_number",
+    ),
+    _event("return.in_transit", "return", "The parcel is on its way back.", _RETURN + " from"),
+    _event(
+        "return.received",
+        "return",
+        "The items arrived at a location; the order lines count them as returned.",
+        _RETURN + " from location_id",
+    ),
+    _event(
+        "return.inspected",
+        "return",
+        "Each received unit got its disposition (restocked, damaged, to the vendor, destroyed).",
+        _RETURN + " from location_id",
+    ),
+    _event("return.closed", "return", "Nothing more happens with the return.", _RETURN + " from"),
+    _event(
+        "return.exchange_created",
+        "return",
+        "A replacement order was placed for the return (an exchange or a claim's reship).",
+        _RETURN + " replacement_order_id",
+        replacement_order_id=("string", "the order that sends the replacement"),
+    ),
     # -- internal: payments and invoices ---------------------------------------------------
     _event(
         "payment.authorized",
@@ -639,6 +678,14 @@ EVENT_TYPES: tuple[EventType, ...] = (
         "An unused authorization was released.",
         _PAYMENT + " amount reference transaction_id",
         reference=("string|null", "the provider's reference"),
+    ),
+    _event(
+        "refund.issued",
+        "refund",
+        "Money was given back to the customer (with or without a return).",
+        "amount currency return_id reason lines",
+        return_id=("string|null", "the return it is for, if any"),
+        lines=("array", "`{order_line_id, sku, quantity, amount}` per line refunded"),
     ),
     _event(
         "invoice.issued",
@@ -919,10 +966,11 @@ EVENT_TYPES: tuple[EventType, ...] = (
     _event(
         "notification.skipped",
         "notification",
-        "A customer email was not sent: the customer has no email address (`no_email`).",
+        "A customer email was not sent: the customer has no email address (`no_email`) or "
+        "opted out of non-essential emails (`opted_out`).",
         "trigger reason",
         trigger=("string", "what it would have been about"),
-        reason=("string", "why: `no_email`"),
+        reason=("string", "why: `no_email`, `opted_out`"),
     ),
     _event(
         "notification.resent",

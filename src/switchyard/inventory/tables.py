@@ -44,7 +44,9 @@ stock_movements = Table(
     Column("reference", String(100), nullable=True),
     Column("occurred_at", UTCDateTime, nullable=False),
     Column("actor_id", String(40), nullable=False),
-    Index("ix_stock_movements_sku_location", "sku_id", "location_id"),
+    # A SKU's history at one location, newest first (``movements``): the id orders it, so
+    # the index answers ``ORDER BY id DESC LIMIT n`` without scanning or sorting.
+    Index("ix_stock_movements_sku_location_id", "sku_id", "location_id", "id"),
     Index("ix_stock_movements_location_occurred", "location_id", "occurred_at"),
 )
 
@@ -162,4 +164,35 @@ channel_protections = Table(
     Column("quantity", Integer, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+)
+
+# Units at a location that may not be sold (issue 16): returned damaged, waiting for the
+# vendor or for destruction. Never part of on_hand, so never in availability (ATP);
+# ``status``: damaged | return_to_vendor. Each change is a row of the ledger below, which
+# ``switchyard inventory verify`` checks the balance against.
+nonsellable_stock = Table(
+    "nonsellable_stock",
+    metadata,
+    Column("sku_id", String(40), ForeignKey("skus.id"), primary_key=True),
+    Column("location_id", String(40), ForeignKey("locations.id"), primary_key=True),
+    Column("status", String(24), primary_key=True),
+    Column("quantity", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+    Index("ix_nonsellable_stock_location_id", "location_id"),
+)
+
+nonsellable_movements = Table(
+    "nonsellable_movements",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("sku_id", String(40), ForeignKey("skus.id"), nullable=False),
+    Column("location_id", String(40), ForeignKey("locations.id"), nullable=False),
+    Column("status", String(24), nullable=False),
+    Column("quantity", Integer, nullable=False),  # signed change
+    Column("reason", String(200), nullable=True),
+    Column("reference", String(100), nullable=True),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("actor_id", String(40), nullable=False),
+    Index("ix_nonsellable_movements_sku_location", "sku_id", "location_id"),
 )

@@ -7,6 +7,7 @@ from typing import Any
 
 from switchyard.db.uow import UnitOfWork
 from switchyard.inventory.audit_repository import AuditRepository
+from switchyard.inventory.nonsellable import differences as nonsellable_differences
 
 
 def verify(uow: UnitOfWork, sku_ids: list[str] | None = None) -> list[dict[str, Any]]:
@@ -46,4 +47,5 @@ def verify(uow: UnitOfWork, sku_ids: list[str] | None = None) -> list[dict[str, 
                 "actual": counter,
             }
         )
+    differences += nonsellable_differences(uow, sku_ids)
     return differences

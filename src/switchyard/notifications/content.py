@@ -19,6 +19,7 @@ from switchyard.catalog.repository import SkuRepository
 from switchyard.channels.notification_policy import NotificationPolicy, notification_policy
 from switchyard.channels.repository import ChannelRepository
 from switchyard.config import Settings
+from switchyard.customers.repository import CustomerRepository
 from switchyard.db.uow import UnitOfWork
 from switchyard.fulfillment.domain import Fulfillment
 from switchyard.fulfillment.repository import FulfillmentRepository
@@ -135,8 +136,12 @@ def compose(
             fulfillment.to_store and trigger in (d.SHIPPED, d.DELIVERED)
         ):  # on its way to a store or a merge node: the customer hears when it is ready
             return Decision(d.SUPPRESSED, "not_for_customer")
-    if not order.email and not preview:
-        return Decision(d.SKIPPED, "no_email")
+    if not preview:
+        has_email = bool(order.email)
+        opted_out = has_email and trigger in d.NON_ESSENTIAL and _opted_out(uow, order)
+        skipped = d.skipped_for_customer(trigger, has_email, opted_out)
+        if skipped:
+            return Decision(d.SKIPPED, skipped)
     pickup_store = _pickup_store(uow, order, fulfillment)
     country = (order.shipping_address or {}).get("country_code") or (
         (pickup_store or {}).get("address", {}).get("country_code")
@@ -162,6 +167,15 @@ def compose(
         html=rendered.html,
     )
     return Decision(READY, None, message)
+
+
+def _opted_out(uow: UnitOfWork, order: Order) -> bool:
+    """Whether the order's customer asked for no non-essential emails (read only for the
+    triggers it matters to)."""
+    if order.customer_id is None:
+        return False
+    found = uow.repo(CustomerRepository).opted_out([order.customer_id])
+    return order.customer_id in found
 
 
 @dataclass(slots=True)

@@ -19,6 +19,11 @@ SHIPPED = "shipped"
 DELIVERED = "delivered"
 CANCELLED = "cancelled"
 TRIGGERS = (CONFIRMATION, CHANGED, DELAY, READY_FOR_PICKUP, SHIPPED, DELIVERED, CANCELLED)
+# Updates a customer may opt out of (``customers.email_opt_out``): nothing in them is
+# needed to receive or collect the order. The rest are transactional and always sent:
+# the confirmation, delays, the pickup code, shipping (tracking) and cancellation.
+NON_ESSENTIAL = frozenset({CHANGED, DELIVERED})
+ESSENTIAL = frozenset(TRIGGERS) - NON_ESSENTIAL
 # Triggers about one fulfillment (the others are about the whole order).
 PER_FULFILLMENT = frozenset({READY_FOR_PICKUP, SHIPPED, DELIVERED})
 
@@ -56,6 +61,15 @@ def key(trigger: str, *parts: str) -> str:
 def message_id(notification_id: str) -> str:
     """The Message-ID header, fixed when the notification is made (same on every retry)."""
     return f"<{notification_id}@{MESSAGE_ID_DOMAIN}>"
+
+
+def skipped_for_customer(trigger: str, has_email: bool, opted_out: bool) -> str | None:
+    """Why the customer is not sent ``trigger`` (``no_email``, ``opted_out``), or None."""
+    if not has_email:
+        return "no_email"
+    if opted_out and trigger in NON_ESSENTIAL:
+        return "opted_out"
+    return None
 
 
 def cancelled_by(event_type: str, data: dict[str, Any]) -> bool:

@@ -1,14 +1,14 @@
-"""SQL for staff users, roles and sessions."""
+"""SQL for staff users, roles, sessions and the console's one-time stash."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from switchyard.staff.domain import Role, User
-from switchyard.staff.tables import roles, user_sessions, users
+from switchyard.staff.tables import console_stash, roles, user_sessions, users
 
 
 def _user(row: Any) -> User:
@@ -60,6 +60,15 @@ class UserRepository:
         """The user and their password hash."""
         row = self.conn.execute(select(users).where(users.c.email == email)).mappings().first()
         return (_user(row), row["password_hash"]) if row else None
+
+    def page(self, *, after_email: str | None, limit: int) -> list[User]:
+        """Up to ``limit + 1`` users by email after ``after_email`` (keyset on the unique
+        email index)."""
+        query = select(users)
+        if after_email is not None:
+            query = query.where(users.c.email > after_email)
+        rows = self.conn.execute(query.order_by(users.c.email).limit(limit + 1)).mappings()
+        return [_user(r) for r in rows]
 
     def list(self) -> list[User]:
         rows = self.conn.execute(select(users).order_by(users.c.email)).mappings()
@@ -118,3 +127,31 @@ class SessionRepository:
             .values(ended_at=now)
         )
         return result.rowcount
+
+
+class StashRepository:
+    """What a page shows once (``staff.stash``)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.conn.execute(insert(console_stash).values(**row))
+
+    def purge_expired(self, now: datetime) -> int:
+        result = self.conn.execute(delete(console_stash).where(console_stash.c.expires_at <= now))
+        return int(result.rowcount or 0)
+
+    def take(
+        self, stash_id: str, session_id: str, kind: str, now: datetime
+    ) -> dict[str, Any] | None:
+        """Delete the entry and return its payload, if it is this session's, of this kind
+        and not expired; a second take of the same entry finds nothing."""
+        c = console_stash.c
+        stmt = (
+            delete(console_stash)
+            .where(c.id == stash_id, c.session_id == session_id, c.kind == kind, c.expires_at > now)
+            .returning(c.payload)
+        )
+        row = self.conn.execute(stmt).first()
+        return dict(row[0]) if row else None

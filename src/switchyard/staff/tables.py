@@ -42,3 +42,23 @@ user_sessions = Table(
     Column("user_agent", String(300), nullable=True),
     Index("ix_user_sessions_user", "user_id"),
 )
+
+# What a settings page shows once after its POST (a new API key, a webhook's secret): kept
+# here between the 303 and the page it leads to, readable only by the session that made
+# it, deleted when shown and worthless after ``expires_at``.
+console_stash = Table(
+    "console_stash",
+    metadata,
+    Column("id", String(64), primary_key=True),  # sha256 of the random id in the URL
+    Column(
+        "session_id",
+        String(64),
+        ForeignKey("user_sessions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("kind", String(100), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index("ix_console_stash_expires_at", "expires_at"),
+)

@@ -1,0 +1,1 @@
+"""Returns, refunds, exchanges and claims (issue 16)."""
