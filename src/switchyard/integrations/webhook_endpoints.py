@@ -4,7 +4,7 @@ authenticated by its ``X-Shopify-Hmac-Sha256`` signature under the partner's sec
 from __future__ import annotations
 
 import io
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
@@ -20,7 +20,7 @@ from switchyard.kernel.events import Actor
 router = APIRouter(tags=["imports"])
 
 
-_BAD_SIGNATURE = {
+_BAD_SIGNATURE: dict[int | str, dict[str, Any]] = {
     401: {
         "description": "The signature does not match the partner's secret "
         "(`invalid_signature`); nothing is stored.",
