@@ -54,7 +54,7 @@ SHOTS: list[tuple[str, str, str, Callable[[Page], None] | None]] = [
     ("exceptions.png", "service", "/console/exceptions", None),
     ("inventory.png", "merch", "/console/inventory", None),
     ("inventory-sku.png", "merch", "/console/inventory/skus/KNT-BLA-M", None),
-    ("workbench.png", "berlin", "/console/workbench", None),
+    ("workbench.png", "berlin", "/console/workbench?location=ST-BER&status=ready_for_pickup", None),
     ("settings.png", "admin", "/console/settings", None),
     ("sign-in.png", "", "/console/login", None),
 ]
