@@ -19,6 +19,9 @@ def test_customer_asks_for_a_return_and_gets_a_label(client, anon, database):
     assert "at most 2 of" in too_many.text
     bad = anon.post(f"/track/{token}/returns", data={f"qty-{line}": "two"})
     assert bad.status_code == 422 and "whole number" in bad.text
+    no_reason = anon.post(f"/track/{token}/returns", data={f"qty-{line}": "1"})
+    assert no_reason.status_code == 422 and "choose a reason" in no_reason.text
+    assert '<option value="">Choose a reason</option>' in page.text  # no reason pre-chosen
     nothing = anon.post(f"/track/{token}/returns", data={f"qty-{line}": "0"})
     assert nothing.status_code == 422
     assert client.get(f"/api/v1/returns?order_id={s['order']['id']}").json()["items"] == []

@@ -115,6 +115,14 @@ class Principal:
         resource, _, action = scope.partition(":")
         return action == "read" and f"{resource}:write" in self.scopes
 
+    def permits(self, scope: str, access: LocationAccess | None = None) -> bool:
+        """Whether an operation requiring ``scope`` with ``access`` (by default the
+        scope's) is allowed: the rule ``api.deps.require`` enforces, as a question."""
+        if not self.has(scope):
+            return False
+        access = access or default_location_access(scope)
+        return not (access is LocationAccess.UNRESTRICTED and self.restricted)
+
     def require(self, scope: str) -> None:
         if not self.has(scope):
             raise Forbidden("missing_scope", f"this API key lacks the '{scope}' scope")

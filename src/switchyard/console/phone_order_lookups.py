@@ -37,13 +37,6 @@ MIN_QUERY = 2
 _PHONE_LIKE = re.compile(r"^\+?[\d\s()./-]{5,}$")
 
 
-def _may(principal: Principal, scope: str, access: LocationAccess) -> bool:
-    """The console's ``allowed`` for a principal (kept here to avoid an import cycle)."""
-    if not principal.has(scope):
-        return False
-    return not (access is LocationAccess.UNRESTRICTED and principal.restricted)
-
-
 def channels(uow: UnitOfWork) -> list[dict[str, Any]]:
     """The channels an order may be taken for, call-centre channels first."""
     rows = uow.repo(ChannelRepository).page(type_=None, after_id=None, limit=MAX_CHANNELS)
@@ -93,7 +86,7 @@ def customer_with_address(
     row = customers.get_customer(uow, customer_id)
     visibility.require_customer(uow, principal, customer_id)
     address = None
-    if _may(principal, "customers:read", LocationAccess.UNRESTRICTED):
+    if principal.permits("customers:read", LocationAccess.UNRESTRICTED):
         book = customers.list_addresses(uow, customer_id, after_id=None, limit=50)
         address = dict(book[-1]["address"]) if book else None
     return row, address
@@ -120,7 +113,7 @@ def describe_skus(
     products = uow.repo(ProductRepository).names([r["product_id"] for r in found])
     prices = master_data.prices_for(uow, ids, channel["id"], channel["currency"]) if channel else {}
     stock: dict[str, dict[str, Any]] = {}
-    if _may(principal, "inventory:read", LocationAccess.ANY):
+    if principal.permits("inventory:read", LocationAccess.ANY):
         for item in availability(uow, ids, channel_id=channel["id"] if channel else None):
             item["locations"] = [
                 loc
@@ -166,7 +159,7 @@ def find_skus(
 
 
 def may_promise(principal: Principal) -> bool:
-    return _may(principal, "orders:read", LocationAccess.ANY)
+    return principal.permits("orders:read", LocationAccess.ANY)
 
 
 def promise(

@@ -111,11 +111,7 @@ Staff = Annotated[StaffSession, Depends(signed_in)]
 def allowed(staff: StaffSession, scope: str, access: LocationAccess | None = None) -> bool:
     """Whether the user's role grants ``scope`` (and, for an operation for the whole
     business, whether they are not bound to locations): the API's rule."""
-    principal = staff.principal
-    if not principal.has(scope):
-        return False
-    access = access or default_location_access(scope)
-    return not (access is LocationAccess.UNRESTRICTED and principal.restricted)
+    return staff.principal.permits(scope, access)
 
 
 def require(staff: StaffSession, scope: str, access: LocationAccess | None = None) -> None:

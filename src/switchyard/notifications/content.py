@@ -224,7 +224,12 @@ def _view(
     view: dict[str, Any] = {
         "trigger": notification["trigger"],
         "brand": {
-            "name": policy.brand_name or channel.get("name") or "Switchyard",
+            # what the customer bought from: the brand set, else the seller the channel
+            # invoices as, else the channel's (internal) name
+            "name": policy.brand_name
+            or ((channel.get("settings") or {}).get("seller") or {}).get("legal_name")
+            or channel.get("name")
+            or "Switchyard",
             "logo_url": policy.logo_url,
             "color": policy.color,
             "footer": policy.footer,

@@ -95,10 +95,15 @@ def request_from_page(uow: UnitOfWork, token: str, form: dict[str, str]) -> rd.R
         if not raw.isdigit() or len(raw) > 6:
             errors.append(FieldError(f"qty-{ln.id}", "invalid_quantity", "a whole number"))
             continue
-        if int(raw) > 0:
-            asked.append(rd.Asked(ln.id, int(raw), form.get(f"reason-{ln.id}") or ""))
+        reason = form.get(f"reason-{ln.id}") or ""
+        if int(raw) > 0 and not reason:
+            errors.append(FieldError(f"reason-{ln.id}", "reason_required", "choose a reason"))
+        elif int(raw) > 0:
+            asked.append(rd.Asked(ln.id, int(raw), reason))
     if errors:
-        raise ValidationFailed("invalid_quantity", "quantities are whole numbers", errors)
+        raise ValidationFailed(
+            errors[0].code, "every item sent back needs a whole number and a reason", errors
+        )
     cmd = returns.RequestCommand(lines=asked, source="customer")
     ret = returns.request_return(uow, order.id, cmd)
     if ret.status == rd.AUTHORISED:
