@@ -14,6 +14,9 @@ from tests.console.staff import make_user
 from tests.e2e.skeleton import make_channel, make_location, make_sku, stock
 from tests.helpers import ref
 
+# No htmx request in flight and no swap still settling.
+SETTLED = "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+
 
 def test_a_phone_order_end_to_end(desk: Desk, live_url, client, database, tmp_path: Path):
     warehouse = make_location(client)
@@ -53,6 +56,8 @@ def test_a_phone_order_end_to_end(desk: Desk, live_url, client, database, tmp_pa
         expect(page.get_by_label("Email", exact=True)).to_have_value(email)
         expect(page.get_by_label("Postal code")).to_have_value("10115")
         expect(page.locator("#address-check")).to_contain_text("Address checked")
+        # htmx wires up the swapped-in form as it settles: a person cannot type sooner
+        page.wait_for_function(SETTLED)
         # a postal code that does not fit is flagged as it is typed, then corrected
         page.get_by_label("Postal code").fill("1011")
         expect(page.locator("#e-ship_postal_code")).to_contain_text("not a postal code in DE")
